@@ -1,0 +1,221 @@
+"""The ``newsweave`` command line: a thin shell over the library."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from newsweave import pipeline
+from newsweave.ingest import DEFAULT_MAX_BYTES, count_inputs
+from newsweave.records import Article
+from newsweave.store import DEFAULT_DB, Store, StoreError
+
+app = typer.Typer(
+    help="newsweave: turn many reports of the same events into one verified, cited account.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", envvar="NEWSWEAVE_DB", help="SQLite database file (created when missing)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _open(db: Path) -> Store:
+    try:
+        return Store(db)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+
+
+def _run_ingest(store: Store, paths: list[str], max_bytes: int, batch_size: int, quiet: bool) -> pipeline.IngestResult:
+    total = count_inputs(paths)
+    columns = (
+        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, disable=quiet or not err.is_terminal, transient=True) as progress:
+        task = progress.add_task("ingest", total=total or None, rate="")
+        seen_files: set[str] = set()
+
+        def on_progress(what: str, where: str) -> None:
+            path = where.rsplit(":", 1)[0] if where.rsplit(":", 1)[-1].isdigit() else where
+            if what == "error":
+                progress.console.print(f"[red]error[/] {escape(where)}")
+            if path not in seen_files:
+                seen_files.add(path)
+                progress.advance(task)
+                elapsed = progress.tasks[0].elapsed or 0
+                if elapsed > 0:
+                    progress.update(task, rate=f"{len(seen_files) / elapsed:.1f} files/s")
+
+        stdin = sys.stdin.buffer if "-" in paths else None
+        return pipeline.ingest(store, paths, max_bytes=max_bytes, batch_size=batch_size, on_progress=on_progress,
+                               stdin=stdin)
+
+
+def _print_ingest_summary(result: pipeline.IngestResult, quiet: bool) -> None:
+    for error in result.errors:
+        err.print(f"[red]error:[/] {escape(str(error))}")
+    if not quiet:
+        stories = len({a.story_id for a in result.assignments})
+        new = len({a.story_id for a in result.assignments if a.new_story})
+        err.print(
+            f"ingested {len(result.added)} article(s), {len(result.duplicates)} duplicate(s) skipped, "
+            f"{len(result.errors)} error(s); {stories} story(ies) touched ({new} new)"
+        )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.")],
+    db: DbOption = Path(DEFAULT_DB),
+    max_bytes: Annotated[int, typer.Option(help="Reject input files larger than this.")] = DEFAULT_MAX_BYTES,
+    batch_size: Annotated[int, typer.Option(help="Articles per spaCy batch.")] = 16,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+) -> None:
+    """Ingest articles (.txt scraped text, .html pages, .jsonl feeds): clean, extract, cluster, store.
+
+    Exits 1 when any input failed (the rest is still stored).
+    """
+    with _open(db) as store:
+        result = _run_ingest(store, paths, max_bytes, batch_size, quiet)
+    _print_ingest_summary(result, quiet)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def articles(
+    db: DbOption = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option(help="How many to list.")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many.")] = 0,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    query: Annotated[str | None, typer.Option("--query", "-q", help="Full-text search.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List stored articles."""
+    with _open(db) as store:
+        rows = store.articles(limit=limit, offset=offset, outlet=outlet, query=query)
+        total = store.count_articles(outlet=outlet, query=query)
+    if as_json:
+        print(json.dumps([_article_summary(a) for a in rows], ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{total} article(s)" + (f", showing {offset + 1}-{offset + len(rows)}" if rows else ""))
+    for col in ("id", "published", "outlet", "title", "words"):
+        table.add_column(col, overflow="fold")
+    for a in rows:
+        published = (a.published or "")[:16] + (" ~" if a.published_estimated else "")
+        table.add_row(a.id, published, a.outlet or "", a.title or "", str(len(a.body.split())))
+    out.print(table)
+
+
+def _article_summary(a: Article) -> dict[str, object]:
+    return {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published,
+            "published_estimated": a.published_estimated, "authors": a.authors, "path": a.path,
+            "language": a.language}
+
+
+def _resolve_article(store: Store, article_id: str) -> str:
+    found = store.find_article_id(article_id)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        err.print(f"[red]error:[/] no article with id {escape(article_id)}")
+    else:
+        err.print(f"[red]error:[/] id prefix {escape(article_id)} is ambiguous: {', '.join(found)}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id (a unique prefix is enough).")],
+    db: DbOption = Path(DEFAULT_DB),
+    raw: Annotated[bool, typer.Option("--raw", help="Print the raw input as it was ingested.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Print one article: metadata, clean body, and what extraction found."""
+    from newsweave import views
+    from newsweave.report import article_record
+
+    with _open(db) as store:
+        aid = _resolve_article(store, article_id)
+        if raw:
+            data, _fmt, encoding = store.raw_input(aid) or (b"", "", "utf-8")
+            sys.stdout.write(data.decode(encoding or "utf-8", errors="replace"))
+            return
+        article = store.article(aid)
+        assert article is not None
+        extraction = store.extraction(aid)
+        assignment = store.story_of(aid)
+        if as_json:
+            record = article_record(article, extraction)
+            record["story"] = None if assignment is None else {
+                "id": assignment.story_id, "scores": assignment.scores, "reason": assignment.reason,
+                "duplicate_of": assignment.duplicate_of,
+            }
+            print(json.dumps(record, ensure_ascii=False, indent=2))
+            return
+        views.print_article(out, article, extraction, assignment)
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.")],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="Where to write the JSON report.")] = Path(
+        "report.json"),
+    db: Annotated[Path | None, typer.Option("--db", help="Keep the database here (default: a temporary one).")] = None,
+    max_bytes: Annotated[int, typer.Option(help="Reject input files larger than this.")] = DEFAULT_MAX_BYTES,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Run every stage on PATHs and write the report (articles, entities, stories) as JSON."""
+    from newsweave.report import build_report
+
+    with tempfile.TemporaryDirectory(prefix="newsweave-") as tmp:
+        store = _open(db or Path(tmp) / "analyze.db")
+        try:
+            result = _run_ingest(store, paths, max_bytes, 16, quiet)
+            ids = list(dict.fromkeys([*result.added, *(d.existing_id for d in result.duplicates)]))
+            report = build_report(store, ids)
+        finally:
+            store.close()
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_out = out_path.with_name(out_path.name + ".tmp")
+    tmp_out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp_out, out_path)  # never leave a half-written report behind
+    _print_ingest_summary(result, quiet)
+    if not quiet:
+        err.print(f"report: {out_path} ({len(report['articles'])} articles, {len(report['entities'])} entities, "
+                  f"{len(report['stories'])} stories)")
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,803 @@
+"""The embedded store: SQLite in WAL mode, with FTS5 over article text.
+
+This is the only module that writes SQL. Every other module hands it records and gets
+records back. Each article is written in one transaction together with everything derived
+from it, so a crash or a bad item never leaves half an article behind.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsweave.records import (
+    Article,
+    ArticleExtraction,
+    Entity,
+    Event,
+    Mention,
+    Quantity,
+    Quote,
+    RawDocument,
+    Sentence,
+    Story,
+    StoryAssignment,
+    Timex,
+)
+
+DEFAULT_DB = "newsweave.db"
+
+# Versioned migrations: index i holds the SQL that takes the schema from version i to i+1.
+# Never edit a released step; append a new one.
+MIGRATIONS: list[str] = [
+    # 1: articles, their raw input, and full-text search over them
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        line INTEGER,
+        format TEXT NOT NULL,
+        url TEXT,
+        outlet TEXT,
+        title TEXT,
+        subtitle TEXT,
+        authors TEXT NOT NULL DEFAULT '[]',
+        published TEXT,
+        published_estimated INTEGER NOT NULL DEFAULT 0,
+        updated TEXT,
+        language TEXT NOT NULL,
+        body TEXT NOT NULL,
+        headings TEXT NOT NULL DEFAULT '[]',
+        content_hash TEXT NOT NULL UNIQUE,
+        body_hash TEXT NOT NULL,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_body_hash ON articles(body_hash);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_outlet ON articles(outlet);
+    CREATE TABLE raw_inputs (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        format TEXT NOT NULL,
+        encoding TEXT,
+        raw BLOB NOT NULL
+    );
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, body, content='articles', content_rowid='rowid', tokenize='unicode61'
+    );
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, body)
+        VALUES ('delete', old.rowid, old.title, old.body);
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, body)
+        VALUES ('delete', old.rowid, old.title, old.body);
+        INSERT INTO articles_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+    END;
+    """,
+    # 2: what extraction found in each article
+    """
+    CREATE TABLE extractions (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        extracted INTEGER NOT NULL,
+        note TEXT,
+        pipeline TEXT,
+        sentences TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE TABLE entities (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        country TEXT,
+        aliases TEXT NOT NULL DEFAULT '[]',
+        roles TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX entities_name ON entities(name);
+    CREATE TABLE mentions (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        entity_id TEXT NOT NULL,
+        text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, kind TEXT NOT NULL
+    );
+    CREATE INDEX mentions_article ON mentions(article_id);
+    CREATE INDEX mentions_entity ON mentions(entity_id);
+    CREATE TABLE timexes (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+        type TEXT NOT NULL, value TEXT NOT NULL, anchored INTEGER NOT NULL
+    );
+    CREATE INDEX timexes_article ON timexes(article_id);
+    CREATE TABLE quantities (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+        value REAL NOT NULL, unit TEXT NOT NULL, kind TEXT NOT NULL, approx TEXT NOT NULL,
+        low REAL, high REAL
+    );
+    CREATE INDEX quantities_article ON quantities(article_id);
+    CREATE TABLE quotes (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, direct INTEGER NOT NULL,
+        speaker TEXT, speaker_entity_id TEXT, cue TEXT
+    );
+    CREATE INDEX quotes_article ON quotes(article_id);
+    CREATE INDEX quotes_speaker ON quotes(speaker_entity_id);
+    CREATE TABLE events (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        plover TEXT NOT NULL, actor1 TEXT NOT NULL, sentence TEXT NOT NULL,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+        cameo TEXT, mode TEXT, actor2 TEXT,
+        actor1_entity_id TEXT, actor2_entity_id TEXT, actor1_country TEXT, actor2_country TEXT,
+        date TEXT, location TEXT, trigger TEXT
+    );
+    CREATE INDEX events_article ON events(article_id);
+    CREATE INDEX events_date ON events(date);
+    """,
+    # 3: stories (clustering) and their corroborated analysis
+    """
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        event_date TEXT,
+        first_published TEXT,
+        last_published TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT '{}',
+        analysis TEXT
+    );
+    CREATE INDEX stories_event_date ON stories(event_date);
+    CREATE TABLE story_articles (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        story_id TEXT NOT NULL REFERENCES stories(id),
+        new_story INTEGER NOT NULL,
+        scores TEXT NOT NULL DEFAULT '{}',
+        reason TEXT NOT NULL DEFAULT '',
+        duplicate_of TEXT,
+        assigned_at TEXT NOT NULL
+    );
+    CREATE INDEX story_articles_story ON story_articles(story_id);
+    CREATE TABLE index_terms (
+        term TEXT NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        weight REAL NOT NULL,
+        PRIMARY KEY (term, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE minhash_bands (
+        band TEXT NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (band, article_id)
+    ) WITHOUT ROWID;
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_EXTRACTION_TABLES: dict[str, type] = {
+    "mentions": Mention,
+    "timexes": Timex,
+    "quantities": Quantity,
+    "quotes": Quote,
+    "events": Event,
+}
+_ARTICLE_JSON_FIELDS = ("authors", "headings")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _columns(record_type: type) -> list[str]:
+    return [f.name for f in fields(record_type)]
+
+
+def _quote(name: str) -> str:
+    return f'"{name}"'
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or is from a newer newsweave."""
+
+
+class Store:
+    """One SQLite database holding articles and everything derived from them."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, timeout: float = 60.0) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        self.conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        if self.path != ":memory:":
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.migrate()
+
+    # ------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; taken IMMEDIATE so concurrent writers queue instead of failing."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Bring the schema up to SCHEMA_VERSION, one versioned step per transaction."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                version = self.schema_version()
+                if version > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"database {self.path} has schema version {version}; "
+                        f"this newsweave knows up to {SCHEMA_VERSION}: upgrade newsweave"
+                    )
+                for step in range(version, SCHEMA_VERSION):
+                    for statement in _split_sql(MIGRATIONS[step]):
+                        self.conn.execute(statement)
+                    self.conn.execute(f"PRAGMA user_version = {step + 1}")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    # ------------------------------------------------------------ articles
+
+    def known_content(self, content_hash: str) -> str | None:
+        """The id of the article stored from exactly this raw input, if any."""
+        row = self.conn.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row["id"] if row else None
+
+    def known_body(self, body_hash: str) -> str | None:
+        """The id of an article with the same normalised body (the same text in another wrapper)."""
+        row = self.conn.execute("SELECT id FROM articles WHERE body_hash = ?", (body_hash,)).fetchone()
+        return row["id"] if row else None
+
+    def save_article(
+        self,
+        article: Article,
+        raw: RawDocument,
+        extraction: ArticleExtraction | None = None,
+        conn: sqlite3.Connection | None = None,
+    ) -> bool:
+        """Store one article with its raw input and extraction. False if it was already stored."""
+        if conn is None:
+            with self.transaction() as tx:
+                return self.save_article(article, raw, extraction, conn=tx)
+        if conn.execute("SELECT 1 FROM articles WHERE id = ? OR content_hash = ?",
+                        (article.id, article.content_hash)).fetchone():
+            return False
+        seq = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
+        row = asdict(article)
+        for key in _ARTICLE_JSON_FIELDS:
+            row[key] = json.dumps(row[key], ensure_ascii=False)
+        row["published_estimated"] = int(article.published_estimated)
+        row["seq"] = seq
+        row["ingested_at"] = _now()
+        columns = list(row)
+        conn.execute(
+            f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+            [row[c] for c in columns],
+        )
+        conn.execute(
+            "INSERT INTO raw_inputs (article_id, format, encoding, raw) VALUES (?, ?, ?, ?)",
+            (article.id, raw.format, raw.encoding, raw.raw),
+        )
+        if extraction is not None:
+            self._save_extraction(conn, extraction)
+        return True
+
+    def _save_extraction(self, conn: sqlite3.Connection, ex: ArticleExtraction) -> None:
+        from newsweave.extract import PIPELINE_VERSION
+
+        conn.execute(
+            "INSERT OR REPLACE INTO extractions (article_id, extracted, note, pipeline, sentences) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (ex.article_id, int(ex.extracted), ex.note, PIPELINE_VERSION,
+             json.dumps([[s.start, s.end] for s in ex.sentences])),
+        )
+        for table, record_type in _EXTRACTION_TABLES.items():
+            conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (ex.article_id,))
+            records = getattr(ex, table)
+            if not records:
+                continue
+            cols = _columns(record_type)
+            sql = (
+                f"INSERT INTO {table} (article_id, {', '.join(map(_quote, cols))}) "
+                f"VALUES (?, {', '.join('?' for _ in cols)})"
+            )
+            conn.executemany(sql, [(ex.article_id, *(getattr(r, c) for c in cols)) for r in records])
+        for entity in ex.entities:
+            self._merge_entity(conn, entity)
+
+    def _merge_entity(self, conn: sqlite3.Connection, entity: Entity) -> None:
+        row = conn.execute("SELECT aliases, roles, country FROM entities WHERE id = ?", (entity.id,)).fetchone()
+        if row is None:
+            conn.execute(
+                "INSERT INTO entities (id, name, type, country, aliases, roles) VALUES (?, ?, ?, ?, ?, ?)",
+                (entity.id, entity.name, entity.type, entity.country,
+                 json.dumps(sorted(set(entity.aliases)), ensure_ascii=False),
+                 json.dumps(sorted(set(entity.roles)), ensure_ascii=False)),
+            )
+            return
+        aliases = sorted(set(json.loads(row["aliases"])) | set(entity.aliases))
+        roles = sorted(set(json.loads(row["roles"])) | set(entity.roles))
+        conn.execute(
+            "UPDATE entities SET aliases = ?, roles = ?, country = COALESCE(country, ?) WHERE id = ?",
+            (json.dumps(aliases, ensure_ascii=False), json.dumps(roles, ensure_ascii=False),
+             entity.country, entity.id),
+        )
+
+    def replace_extraction(self, extraction: ArticleExtraction) -> None:
+        with self.transaction() as tx:
+            self._save_extraction(tx, extraction)
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article_from_row(row) if row else None
+
+    def find_article_id(self, prefix: str) -> list[str]:
+        """Article ids starting with ``prefix`` (so users can type a short id)."""
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT 3", (prefix, prefix + "\uffff")
+        ).fetchall()
+        return [r["id"] for r in rows]
+
+    def articles(
+        self,
+        ids: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        entity_id: str | None = None,
+        query: str | None = None,
+    ) -> list[Article]:
+        """Articles in ingestion order, optionally filtered."""
+        where, params = self._article_filters(ids, outlet, since, until, entity_id, query)
+        sql = f"SELECT a.* FROM articles a {where} ORDER BY a.seq"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [_article_from_row(r) for r in self.conn.execute(sql, params)]
+
+    def count_articles(self, **filters: Any) -> int:
+        where, params = self._article_filters(**filters) if filters else ("", [])
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM articles a {where}", params).fetchone()[0])
+
+    def _article_filters(
+        self,
+        ids: Sequence[str] | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        entity_id: str | None = None,
+        query: str | None = None,
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if ids is not None:
+            clauses.append(f"a.id IN ({', '.join('?' for _ in ids)})" if ids else "0")
+            params += list(ids)
+        if outlet:
+            clauses.append("a.outlet = ?")
+            params.append(outlet)
+        if since:
+            clauses.append("substr(a.published, 1, 10) >= ?")
+            params.append(since[:10])
+        if until:
+            clauses.append("substr(a.published, 1, 10) <= ?")
+            params.append(until[:10])
+        if entity_id:
+            clauses.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)")
+            params.append(entity_id)
+        if query:
+            clauses.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(fts_query(query))
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[tuple[Article, str, float]]:
+        """Full-text search: (article, snippet with [matches] marked, bm25 rank), best first."""
+        rows = self.conn.execute(
+            "SELECT a.*, snippet(articles_fts, 1, '[', ']', ' … ', 24) AS snip, bm25(articles_fts) AS rank "
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+            (fts_query(query), limit, offset),
+        ).fetchall()
+        return [(_article_from_row(r), r["snip"], float(r["rank"])) for r in rows]
+
+    def raw_input(self, article_id: str) -> tuple[bytes, str, str | None] | None:
+        row = self.conn.execute(
+            "SELECT raw, format, encoding FROM raw_inputs WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return (bytes(row["raw"]), row["format"], row["encoding"]) if row else None
+
+    # ------------------------------------------------------------ extraction
+
+    def extraction(self, article_id: str) -> ArticleExtraction | None:
+        row = self.conn.execute("SELECT * FROM extractions WHERE article_id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        body = self.conn.execute("SELECT body FROM articles WHERE id = ?", (article_id,)).fetchone()["body"]
+        ex = ArticleExtraction(
+            article_id=article_id,
+            extracted=bool(row["extracted"]),
+            note=row["note"],
+            sentences=[Sentence(s, e, body[s:e]) for s, e in json.loads(row["sentences"])],
+        )
+        for table, record_type in _EXTRACTION_TABLES.items():
+            setattr(ex, table, self._records(table, record_type, article_id))
+        entity_ids = sorted({m.entity_id for m in ex.mentions})
+        ex.entities = self.entities(entity_ids) if entity_ids else []
+        return ex
+
+    def _records(self, table: str, record_type: type, article_id: str) -> list[Any]:
+        cols = _columns(record_type)
+        rows = self.conn.execute(
+            f"SELECT {', '.join(map(_quote, cols))} FROM {table} WHERE article_id = ? ORDER BY start, rowid",
+            (article_id,),
+        ).fetchall()
+        bool_cols = {f.name for f in fields(record_type) if f.type in ("bool", bool)}
+        return [record_type(**{c: (bool(r[c]) if c in bool_cols else r[c]) for c in cols}) for r in rows]
+
+    def events(
+        self,
+        article_ids: Sequence[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        entity_id: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[tuple[str, Event]]:
+        """(article_id, event) pairs, filtered by article, date range or actor entity."""
+        clauses, params = [], []
+        if article_ids is not None:
+            clauses.append(f"article_id IN ({', '.join('?' for _ in article_ids)})" if article_ids else "0")
+            params += list(article_ids)
+        if since:
+            clauses.append("date >= ?")
+            params.append(since)
+        if until:
+            clauses.append("substr(date, 1, 10) <= ?")
+            params.append(until)
+        if entity_id:
+            clauses.append("(actor1_entity_id = ? OR actor2_entity_id = ?)")
+            params += [entity_id, entity_id]
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        cols = _columns(Event)
+        sql = f"SELECT article_id, {', '.join(map(_quote, cols))} FROM events {where} ORDER BY date, article_id, start"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [(r["article_id"], Event(**{c: r[c] for c in cols})) for r in self.conn.execute(sql, params)]
+
+    def quotes_by_entity(self, entity_id: str) -> list[tuple[str, Quote]]:
+        cols = _columns(Quote)
+        rows = self.conn.execute(
+            f"SELECT article_id, {', '.join(map(_quote, cols))} FROM quotes WHERE speaker_entity_id = ? "
+            "ORDER BY article_id, start",
+            (entity_id,),
+        ).fetchall()
+        return [(r["article_id"], Quote(**{c: (bool(r[c]) if c == "direct" else r[c]) for c in cols})) for r in rows]
+
+    # ------------------------------------------------------------ entities
+
+    def entities(
+        self,
+        ids: Sequence[str] | None = None,
+        query: str | None = None,
+        type: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Entity]:
+        clauses, params = [], []
+        if ids is not None:
+            clauses.append(f"e.id IN ({', '.join('?' for _ in ids)})" if ids else "0")
+            params += list(ids)
+        if query:
+            clauses.append("(e.name LIKE ? OR e.aliases LIKE ?)")
+            params += [f"%{query}%", f"%{query}%"]
+        if type:
+            clauses.append("e.type = ?")
+            params.append(type.upper())
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql = (
+            "SELECT e.*, (SELECT json_group_array(DISTINCT article_id) FROM mentions m WHERE m.entity_id = e.id) "
+            f"AS article_ids, (SELECT COUNT(*) FROM mentions m WHERE m.entity_id = e.id) AS n FROM entities e {where} "
+            "ORDER BY n DESC, e.name"
+        )
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [
+            Entity(
+                id=r["id"], name=r["name"], type=r["type"], country=r["country"],
+                aliases=json.loads(r["aliases"]), roles=json.loads(r["roles"]),
+                article_ids=sorted(json.loads(r["article_ids"] or "[]")),
+            )
+            for r in self.conn.execute(sql, params)
+        ]
+
+    def entity(self, entity_id: str) -> Entity | None:
+        found = self.entities([entity_id])
+        return found[0] if found else None
+
+    # ------------------------------------------------------------ stories
+
+    def story_of(self, article_id: str) -> StoryAssignment | None:
+        row = self.conn.execute("SELECT * FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
+        return _assignment_from_row(row) if row else None
+
+    def assignments(self, story_id: str | None = None) -> list[StoryAssignment]:
+        sql = "SELECT sa.* FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+        params: list[Any] = []
+        if story_id is not None:
+            sql += " WHERE sa.story_id = ?"
+            params.append(story_id)
+        return [_assignment_from_row(r) for r in self.conn.execute(sql + " ORDER BY a.seq", params)]
+
+    def save_assignment(self, assignment: StoryAssignment, conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO story_articles "
+            "(article_id, story_id, new_story, scores, reason, duplicate_of, assigned_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (assignment.article_id, assignment.story_id, int(assignment.new_story),
+             json.dumps(assignment.scores), assignment.reason, assignment.duplicate_of, _now()),
+        )
+
+    def upsert_story(
+        self,
+        conn: sqlite3.Connection,
+        story_id: str,
+        title: str,
+        event_date: str | None,
+        first_published: str | None,
+        last_published: str | None,
+        state: dict[str, Any],
+    ) -> None:
+        now = _now()
+        exists = conn.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if exists:
+            conn.execute(
+                "UPDATE stories SET title = ?, event_date = ?, first_published = ?, last_published = ?, "
+                "state = ?, updated_at = ? WHERE id = ?",
+                (title, event_date, first_published, last_published, json.dumps(state), now, story_id),
+            )
+        else:
+            seq = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM stories").fetchone()[0]
+            conn.execute(
+                "INSERT INTO stories (id, seq, title, event_date, first_published, last_published, created_at, "
+                "updated_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (story_id, seq, title, event_date, first_published, last_published, now, now, json.dumps(state)),
+            )
+
+    def story_state(self, story_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT state FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return json.loads(row["state"]) if row else None
+
+    def story_rows(
+        self,
+        limit: int | None = None,
+        offset: int = 0,
+        since: str | None = None,
+        until: str | None = None,
+        entity_id: str | None = None,
+        outlet: str | None = None,
+        query: str | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Story summaries (id, title, dates, article and outlet counts), newest event first."""
+        clauses, params = [], []
+        if ids is not None:
+            clauses.append(f"s.id IN ({', '.join('?' for _ in ids)})" if ids else "0")
+            params += list(ids)
+        if since:
+            clauses.append("COALESCE(s.event_date, substr(s.last_published, 1, 10)) >= ?")
+            params.append(since[:10])
+        if until:
+            clauses.append("COALESCE(s.event_date, substr(s.first_published, 1, 10)) <= ?")
+            params.append(until[:10])
+        if entity_id:
+            clauses.append(
+                "s.id IN (SELECT sa.story_id FROM story_articles sa JOIN mentions m ON m.article_id = sa.article_id "
+                "WHERE m.entity_id = ?)"
+            )
+            params.append(entity_id)
+        if outlet:
+            clauses.append(
+                "s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+                "WHERE a.outlet = ?)"
+            )
+            params.append(outlet)
+        if query:
+            clauses.append(
+                "s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+                "WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
+            )
+            params.append(fts_query(query))
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql = (
+            "SELECT s.id, s.title, s.event_date, s.first_published, s.last_published, s.updated_at, "
+            "(SELECT COUNT(*) FROM story_articles sa WHERE sa.story_id = s.id) AS n_articles, "
+            "(SELECT COUNT(DISTINCT COALESCE(a.outlet, a.id)) FROM story_articles sa JOIN articles a "
+            " ON a.id = sa.article_id WHERE sa.story_id = s.id) AS n_outlets, "
+            "(SELECT json_group_array(article_id) FROM story_articles sa WHERE sa.story_id = s.id) AS article_ids "
+            f"FROM stories s {where} "
+            "ORDER BY COALESCE(s.event_date, s.last_published) DESC, n_articles DESC, s.seq"
+        )
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        out = []
+        for r in self.conn.execute(sql, params):
+            row = dict(r)
+            row["article_ids"] = json.loads(row["article_ids"] or "[]")
+            if row["n_articles"]:
+                out.append(row)
+        return out
+
+    def count_stories(self) -> int:
+        return int(self.conn.execute(
+            "SELECT COUNT(DISTINCT story_id) FROM story_articles").fetchone()[0])
+
+    def find_story_id(self, prefix: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT id FROM stories WHERE id >= ? AND id < ? ORDER BY id LIMIT 3", (prefix, prefix + "\uffff")
+        ).fetchall()
+        return [r["id"] for r in rows]
+
+    def save_analysis(self, story: Story) -> None:
+        with self.transaction() as tx:
+            tx.execute("UPDATE stories SET analysis = ?, title = ?, event_date = ? WHERE id = ?",
+                       (json.dumps(asdict(story), ensure_ascii=False), story.title, story.event_date, story.id))
+
+    def analysis(self, story_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT analysis FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return json.loads(row["analysis"]) if row and row["analysis"] else None
+
+    def stale_stories(self) -> list[str]:
+        """Stories whose analysis is missing or older than their last change."""
+        rows = self.conn.execute(
+            "SELECT id FROM stories WHERE analysis IS NULL OR json_extract(analysis, '$.id') IS NULL "
+            "OR state LIKE '%\"dirty\": true%' ORDER BY seq"
+        ).fetchall()
+        return [r["id"] for r in rows]
+
+    # ------------------------------------------------------------ candidate index (clustering)
+
+    def add_index_terms(self, conn: sqlite3.Connection, article_id: str, terms: dict[str, float]) -> None:
+        conn.executemany(
+            "INSERT OR REPLACE INTO index_terms (term, article_id, weight) VALUES (?, ?, ?)",
+            [(t, article_id, w) for t, w in terms.items()],
+        )
+
+    def articles_with_terms(self, terms: Iterable[str], limit: int = 200) -> list[tuple[str, float]]:
+        """Articles sharing index terms, ranked by summed weight: candidate generation without a scan."""
+        terms = list(terms)
+        if not terms:
+            return []
+        rows = self.conn.execute(
+            f"SELECT article_id, SUM(weight) AS w FROM index_terms WHERE term IN ({', '.join('?' for _ in terms)}) "
+            "GROUP BY article_id ORDER BY w DESC LIMIT ?",
+            [*terms, limit],
+        ).fetchall()
+        return [(r["article_id"], float(r["w"])) for r in rows]
+
+    def term_document_frequency(self, terms: Iterable[str]) -> dict[str, int]:
+        terms = list(terms)
+        if not terms:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT term, COUNT(*) AS n FROM index_terms WHERE term IN ({', '.join('?' for _ in terms)}) GROUP BY term",
+            terms,
+        ).fetchall()
+        return {r["term"]: int(r["n"]) for r in rows}
+
+    def add_minhash_bands(self, conn: sqlite3.Connection, article_id: str, bands: Iterable[str]) -> None:
+        conn.executemany(
+            "INSERT OR IGNORE INTO minhash_bands (band, article_id) VALUES (?, ?)", [(b, article_id) for b in bands]
+        )
+
+    def articles_with_bands(self, bands: Iterable[str]) -> list[str]:
+        bands = list(bands)
+        if not bands:
+            return []
+        rows = self.conn.execute(
+            f"SELECT DISTINCT article_id FROM minhash_bands WHERE band IN ({', '.join('?' for _ in bands)})", bands
+        ).fetchall()
+        return [r["article_id"] for r in rows]
+
+    def clear_stories(self) -> None:
+        """Forget every story assignment (for ``recluster``); articles and extraction stay."""
+        with self.transaction() as tx:
+            tx.execute("DELETE FROM story_articles")
+            tx.execute("DELETE FROM stories")
+
+    # ------------------------------------------------------------ stats
+
+    def stats(self) -> dict[str, int]:
+        out = {}
+        for table in ("articles", "entities", "events", "quotes", "timexes", "stories"):
+            out[table] = int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+        return out
+
+    def outlets(self) -> list[tuple[str, int]]:
+        rows = self.conn.execute(
+            "SELECT outlet, COUNT(*) AS n FROM articles WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY n DESC"
+        )
+        return [(r["outlet"], int(r["n"])) for r in rows]
+
+
+def fts_query(text: str) -> str:
+    """Turn user text into a safe FTS5 query: every word a quoted term, all required."""
+    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
+    return " ".join(f'"{w}"' for w in words) or '""'
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (which contain ';') whole."""
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        joined = "\n".join(current).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            statements.append(joined)
+            current = []
+    if "\n".join(current).strip():
+        statements.append("\n".join(current))
+    return statements
+
+
+def _article_from_row(row: sqlite3.Row) -> Article:
+    names = {f.name for f in fields(Article)}
+    data = {k: row[k] for k in row.keys() if k in names}  # noqa: SIM118 - a Row iterates values
+    for key in _ARTICLE_JSON_FIELDS:
+        data[key] = json.loads(data[key])
+    data["published_estimated"] = bool(data["published_estimated"])
+    return Article(**data)
+
+
+def _assignment_from_row(row: sqlite3.Row) -> StoryAssignment:
+    return StoryAssignment(
+        article_id=row["article_id"],
+        story_id=row["story_id"],
+        new_story=bool(row["new_story"]),
+        scores=json.loads(row["scores"]),
+        reason=row["reason"],
+        duplicate_of=row["duplicate_of"],
+    )
