@@ -172,6 +172,33 @@ class Sentence:
 
 
 @dataclass
+class Statement:
+    """One atomic statement: a predicate with its arguments, cut from one sentence.
+
+    The unit corroboration aligns across articles. Slots (entities, times, quantities)
+    point at what the other extractors found inside the statement's span.
+    """
+
+    start: int  # the clause's span in the body
+    end: int
+    sentence_start: int  # the evidence sentence's span in the body
+    sentence_end: int
+    text: str  # the clause in plain words (an inherited subject is prefixed)
+    predicate: str  # lemma of the head word ("invite", "last", "call")
+    subject_ids: list[str] = field(default_factory=list)  # canonical entity ids
+    object_ids: list[str] = field(default_factory=list)
+    entity_ids: list[str] = field(default_factory=list)  # every entity named in the clause
+    lemmas: list[str] = field(default_factory=list)  # content lemmas, lowercased
+    timexes: list[Timex] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    negated: bool = False
+    hedged: bool = False  # conditional or speculative ("if Xi accepts", "could meet")
+    speaker_id: str | None = None  # when the clause is reported speech: who said it
+    speaker: str | None = None
+    event_index: int | None = None  # the ArticleExtraction.events entry coded from this clause
+
+
+@dataclass
 class ArticleExtraction:
     """Everything the extraction stage found in one article."""
 
@@ -184,6 +211,7 @@ class ArticleExtraction:
     quantities: list[Quantity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
     note: str | None = None  # why extraction was skipped, when it was
 
 

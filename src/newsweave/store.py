@@ -27,6 +27,7 @@ from newsweave.records import (
     Quote,
     RawDocument,
     Sentence,
+    Statement,
     Story,
     StoryAssignment,
     Timex,
@@ -92,7 +93,8 @@ MIGRATIONS: list[str] = [
         extracted INTEGER NOT NULL,
         note TEXT,
         pipeline TEXT,
-        sentences TEXT NOT NULL DEFAULT '[]'
+        sentences TEXT NOT NULL DEFAULT '[]',
+        statements TEXT NOT NULL DEFAULT '[]'
     );
     CREATE TABLE entities (
         id TEXT PRIMARY KEY,
@@ -156,6 +158,9 @@ MIGRATIONS: list[str] = [
         analysis TEXT
     );
     CREATE INDEX stories_event_date ON stories(event_date);
+    -- MAX(seq) runs on every insert: without these it reads the whole table (bodies, states).
+    CREATE INDEX stories_seq ON stories(seq);
+    CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq);
     CREATE TABLE story_articles (
         article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
         story_id TEXT NOT NULL REFERENCES stories(id),
@@ -166,17 +171,32 @@ MIGRATIONS: list[str] = [
         assigned_at TEXT NOT NULL
     );
     CREATE INDEX story_articles_story ON story_articles(story_id);
+    -- Clustering's candidate index: an article's top terms / entities ("e:<id>"), partitioned by the
+    -- article's event day ('' when unknown) so a lookup reads only postings near the new article's date.
     CREATE TABLE index_terms (
         term TEXT NOT NULL,
+        day TEXT NOT NULL DEFAULT '',
         article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
         weight REAL NOT NULL,
-        PRIMARY KEY (term, article_id)
+        PRIMARY KEY (term, day, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX index_terms_article ON index_terms(article_id);
+    -- Document frequencies for IDF over every clustered (non-duplicate) article; the row with
+    -- term '' holds the number of those articles.
+    CREATE TABLE term_df (
+        term TEXT PRIMARY KEY,
+        df INTEGER NOT NULL
     ) WITHOUT ROWID;
     CREATE TABLE minhash_bands (
         band TEXT NOT NULL,
         article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
         PRIMARY KEY (band, article_id)
     ) WITHOUT ROWID;
+    CREATE INDEX minhash_bands_article ON minhash_bands(article_id);
+    CREATE TABLE minhash_signatures (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        signature BLOB NOT NULL
+    );
     """,
 ]
 
@@ -326,10 +346,11 @@ class Store:
         from newsweave.extract import PIPELINE_VERSION
 
         conn.execute(
-            "INSERT OR REPLACE INTO extractions (article_id, extracted, note, pipeline, sentences) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO extractions (article_id, extracted, note, pipeline, sentences, statements) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             (ex.article_id, int(ex.extracted), ex.note, PIPELINE_VERSION,
-             json.dumps([[s.start, s.end] for s in ex.sentences])),
+             json.dumps([[s.start, s.end] for s in ex.sentences]),
+             json.dumps([asdict(st) for st in ex.statements], ensure_ascii=False)),
         )
         for table, record_type in _EXTRACTION_TABLES.items():
             conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (ex.article_id,))
@@ -460,6 +481,7 @@ class Store:
             extracted=bool(row["extracted"]),
             note=row["note"],
             sentences=[Sentence(s, e, body[s:e]) for s, e in json.loads(row["sentences"])],
+            statements=[_statement_from_json(st) for st in json.loads(row["statements"])],
         )
         for table, record_type in _EXTRACTION_TABLES.items():
             setattr(ex, table, self._records(table, record_type, article_id))
@@ -593,9 +615,10 @@ class Store:
         now = _now()
         exists = conn.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone()
         if exists:
+            # Keep a title the analysis wrote until the analysis reruns (the state is marked dirty).
             conn.execute(
-                "UPDATE stories SET title = ?, event_date = ?, first_published = ?, last_published = ?, "
-                "state = ?, updated_at = ? WHERE id = ?",
+                "UPDATE stories SET title = CASE WHEN analysis IS NULL THEN ? ELSE title END, event_date = ?, "
+                "first_published = ?, last_published = ?, state = ?, updated_at = ? WHERE id = ?",
                 (title, event_date, first_published, last_published, json.dumps(state), now, story_id),
             )
         else:
@@ -609,6 +632,33 @@ class Store:
     def story_state(self, story_id: str) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT state FROM stories WHERE id = ?", (story_id,)).fetchone()
         return json.loads(row["state"]) if row else None
+
+    def story_states(self, story_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The running representation (``state``) of several stories at once."""
+        if not story_ids:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT id, state FROM stories WHERE id IN ({', '.join('?' for _ in story_ids)})", list(story_ids)
+        ).fetchall()
+        return {r["id"]: json.loads(r["state"]) for r in rows}
+
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """article id -> story id, for the given articles that are assigned."""
+        out: dict[str, str] = {}
+        ids = list(article_ids)
+        for i in range(0, len(ids), 5000):
+            chunk = ids[i:i + 5000]
+            rows = self.conn.execute(
+                f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            ).fetchall()
+            out.update((r["article_id"], r["story_id"]) for r in rows)
+        return out
+
+    def partition(self) -> dict[str, str]:
+        """Every assignment as article id -> story id (to compare clusterings)."""
+        return {r["article_id"]: r["story_id"]
+                for r in self.conn.execute("SELECT article_id, story_id FROM story_articles")}
 
     def story_rows(
         self,
@@ -683,7 +733,9 @@ class Store:
 
     def save_analysis(self, story: Story) -> None:
         with self.transaction() as tx:
-            tx.execute("UPDATE stories SET analysis = ?, title = ?, event_date = ? WHERE id = ?",
+            # The analysis is now current: clear the clustering stage's "dirty" mark (see stale_stories).
+            tx.execute("UPDATE stories SET analysis = ?, title = ?, event_date = ?, "
+                       "state = json_set(state, '$.dirty', json('false')) WHERE id = ?",
                        (json.dumps(asdict(story), ensure_ascii=False), story.title, story.event_date, story.id))
 
     def analysis(self, story_id: str) -> dict[str, Any] | None:
@@ -694,59 +746,123 @@ class Store:
         """Stories whose analysis is missing or older than their last change."""
         rows = self.conn.execute(
             "SELECT id FROM stories WHERE analysis IS NULL OR json_extract(analysis, '$.id') IS NULL "
-            "OR state LIKE '%\"dirty\": true%' ORDER BY seq"
+            "OR json_extract(state, '$.dirty') = 1 ORDER BY seq"
         ).fetchall()
         return [r["id"] for r in rows]
 
     # ------------------------------------------------------------ candidate index (clustering)
 
-    def add_index_terms(self, conn: sqlite3.Connection, article_id: str, terms: dict[str, float]) -> None:
+    def add_index_terms(
+        self, conn: sqlite3.Connection, article_id: str, terms: dict[str, float], day: str = ""
+    ) -> None:
+        """Post an article's top terms / entity keys, under its event day ('' when unknown)."""
         conn.executemany(
-            "INSERT OR REPLACE INTO index_terms (term, article_id, weight) VALUES (?, ?, ?)",
-            [(t, article_id, w) for t, w in terms.items()],
+            "INSERT OR REPLACE INTO index_terms (term, day, article_id, weight) VALUES (?, ?, ?, ?)",
+            [(t, day, article_id, w) for t, w in terms.items()],
         )
 
-    def articles_with_terms(self, terms: Iterable[str], limit: int = 200) -> list[tuple[str, float]]:
-        """Articles sharing index terms, ranked by summed weight: candidate generation without a scan."""
-        terms = list(terms)
+    def articles_with_terms(
+        self,
+        terms: dict[str, float],
+        limit: int = 200,
+        days: tuple[str, str] | None = None,
+    ) -> list[tuple[str, float, float]]:
+        """Candidate generation without a scan: articles sharing weighted index terms.
+
+        Returns (article_id, score over every key, score over plain terms only), best first; the
+        scores are dot products of the query weights with the posted weights. With ``days`` only
+        postings dated inside that inclusive window (or undated) are read: the (term, day) primary
+        key turns each term's lookup into a range scan, so the cost follows the window, not the store.
+        """
         if not terms:
             return []
+        values = ", ".join("(?, ?)" for _ in terms)
+        params: list[Any] = [x for item in terms.items() for x in item]
+        if days is None:
+            hits = "SELECT i.article_id, i.term, i.weight * q.w AS s FROM q JOIN index_terms i ON i.term = q.term"
+        else:
+            hits = (
+                "SELECT i.article_id, i.term, i.weight * q.w AS s FROM q JOIN index_terms i "
+                "ON i.term = q.term AND i.day BETWEEN ? AND ? "
+                "UNION ALL SELECT i.article_id, i.term, i.weight * q.w AS s FROM q JOIN index_terms i "
+                "ON i.term = q.term AND i.day = ''"
+            )
+            params += [days[0], days[1]]
         rows = self.conn.execute(
-            f"SELECT article_id, SUM(weight) AS w FROM index_terms WHERE term IN ({', '.join('?' for _ in terms)}) "
-            "GROUP BY article_id ORDER BY w DESC LIMIT ?",
-            [*terms, limit],
+            f"WITH q(term, w) AS (VALUES {values}), hits AS ({hits}) "
+            "SELECT article_id, SUM(s) AS total, SUM(CASE WHEN substr(term, 1, 2) = 'e:' THEN 0 ELSE s END) AS text "
+            "FROM hits GROUP BY article_id ORDER BY total DESC, article_id LIMIT ?",
+            [*params, limit],
         ).fetchall()
-        return [(r["article_id"], float(r["w"])) for r in rows]
+        return [(r["article_id"], float(r["total"]), float(r["text"])) for r in rows]
 
     def term_document_frequency(self, terms: Iterable[str]) -> dict[str, int]:
-        terms = list(terms)
-        if not terms:
-            return {}
-        rows = self.conn.execute(
-            f"SELECT term, COUNT(*) AS n FROM index_terms WHERE term IN ({', '.join('?' for _ in terms)}) GROUP BY term",
-            terms,
-        ).fetchall()
-        return {r["term"]: int(r["n"]) for r in rows}
+        """Document frequency of each term among clustered articles (absent terms are left out)."""
+        terms = [t for t in terms if t]
+        out: dict[str, int] = {}
+        for i in range(0, len(terms), 5000):  # stay under SQLite's bound-parameter limit
+            chunk = terms[i:i + 5000]
+            rows = self.conn.execute(
+                f"SELECT term, df FROM term_df WHERE term IN ({', '.join('?' for _ in chunk)})", chunk
+            ).fetchall()
+            out.update((r["term"], int(r["df"])) for r in rows)
+        return out
 
-    def add_minhash_bands(self, conn: sqlite3.Connection, article_id: str, bands: Iterable[str]) -> None:
+    def indexed_document_count(self) -> int:
+        """How many articles the document frequencies count (the IDF's N)."""
+        row = self.conn.execute("SELECT df FROM term_df WHERE term = ''").fetchone()
+        return int(row["df"]) if row else 0
+
+    def add_document_frequencies(self, conn: sqlite3.Connection, terms: Iterable[str]) -> None:
+        """Count one more document containing each of ``terms`` (and one more document overall)."""
+        conn.executemany(
+            "INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
+            [(t,) for t in {"", *terms}],
+        )
+
+    def add_minhash_bands(
+        self, conn: sqlite3.Connection, article_id: str, bands: Iterable[str], signature: bytes | None = None
+    ) -> None:
         conn.executemany(
             "INSERT OR IGNORE INTO minhash_bands (band, article_id) VALUES (?, ?)", [(b, article_id) for b in bands]
         )
+        if signature is not None:
+            conn.execute(
+                "INSERT OR REPLACE INTO minhash_signatures (article_id, signature) VALUES (?, ?)",
+                (article_id, signature),
+            )
 
     def articles_with_bands(self, bands: Iterable[str]) -> list[str]:
         bands = list(bands)
         if not bands:
             return []
         rows = self.conn.execute(
-            f"SELECT DISTINCT article_id FROM minhash_bands WHERE band IN ({', '.join('?' for _ in bands)})", bands
+            f"SELECT DISTINCT article_id FROM minhash_bands WHERE band IN ({', '.join('?' for _ in bands)}) "
+            "ORDER BY article_id",
+            bands,
         ).fetchall()
         return [r["article_id"] for r in rows]
 
+    def minhash_signatures(self, article_ids: Sequence[str]) -> dict[str, bytes]:
+        if not article_ids:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT article_id, signature FROM minhash_signatures "
+            f"WHERE article_id IN ({', '.join('?' for _ in article_ids)})",
+            list(article_ids),
+        ).fetchall()
+        return {r["article_id"]: bytes(r["signature"]) for r in rows}
+
     def clear_stories(self) -> None:
-        """Forget every story assignment (for ``recluster``); articles and extraction stay."""
+        """Forget every story assignment and the clustering index (for ``recluster``).
+
+        Articles and extraction stay; the index and document frequencies are rebuilt as the
+        articles are assigned again.
+        """
         with self.transaction() as tx:
-            tx.execute("DELETE FROM story_articles")
-            tx.execute("DELETE FROM stories")
+            for table in ("story_articles", "stories", "index_terms", "term_df", "minhash_bands",
+                          "minhash_signatures"):
+                tx.execute(f"DELETE FROM {table}")
 
     # ------------------------------------------------------------ stats
 
@@ -761,6 +877,136 @@ class Store:
             "SELECT outlet, COUNT(*) AS n FROM articles WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY n DESC"
         )
         return [(r["outlet"], int(r["n"])) for r in rows]
+
+    # ---- web/API queries (newsweave.web): read-only helpers for the HTTP API and the pages
+
+    def set_query_only(self) -> None:
+        """Make this connection refuse every write: the web app's reader connections never write."""
+        self.conn.execute("PRAGMA query_only = ON")
+
+    @contextmanager
+    def read_snapshot(self) -> Iterator[Store]:
+        """One read transaction, so every query of a web request sees the same committed state.
+
+        Deferred BEGIN takes no write lock; under WAL a writer can commit meanwhile.
+        """
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.conn.execute("COMMIT")
+
+    def article_ids(self, **filters: Any) -> list[str]:
+        """Ids of the articles matching ``articles()``' filters, in ingestion order (no bodies read)."""
+        where, params = self._article_filters(**filters)
+        return [r["id"] for r in self.conn.execute(f"SELECT a.id FROM articles a {where} ORDER BY a.seq", params)]
+
+    def count_story_rows(
+        self,
+        since: str | None = None,
+        until: str | None = None,
+        entity_id: str | None = None,
+        outlet: str | None = None,
+        query: str | None = None,
+    ) -> int:
+        """How many rows ``story_rows`` returns for the same filters (its clauses, mirrored)."""
+        clauses = ["EXISTS (SELECT 1 FROM story_articles sa WHERE sa.story_id = s.id)"]
+        params: list[Any] = []
+        if since:
+            clauses.append("COALESCE(s.event_date, substr(s.last_published, 1, 10)) >= ?")
+            params.append(since[:10])
+        if until:
+            clauses.append("COALESCE(s.event_date, substr(s.first_published, 1, 10)) <= ?")
+            params.append(until[:10])
+        if entity_id:
+            clauses.append(
+                "s.id IN (SELECT sa.story_id FROM story_articles sa JOIN mentions m ON m.article_id = sa.article_id "
+                "WHERE m.entity_id = ?)"
+            )
+            params.append(entity_id)
+        if outlet:
+            clauses.append(
+                "s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+                "WHERE a.outlet = ?)"
+            )
+            params.append(outlet)
+        if query:
+            clauses.append(
+                "s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+                "WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
+            )
+            params.append(fts_query(query))
+        sql = f"SELECT COUNT(*) FROM stories s WHERE {' AND '.join(clauses)}"
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def fact_status_counts(self, story_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+        """story id -> {status: number of facts} from the stored analyses, counted inside SQLite."""
+        out: dict[str, dict[str, int]] = {sid: {} for sid in story_ids}
+        if not story_ids:
+            return out
+        rows = self.conn.execute(
+            "SELECT s.id, json_extract(f.value, '$.status') AS status, COUNT(*) AS n "
+            "FROM stories s, json_each(s.analysis, '$.facts') f "
+            f"WHERE s.analysis IS NOT NULL AND s.id IN ({', '.join('?' for _ in story_ids)}) GROUP BY s.id, status",
+            list(story_ids),
+        ).fetchall()
+        for r in rows:
+            out[r["id"]][r["status"]] = int(r["n"])
+        return out
+
+    def search_marked(
+        self, query: str, limit: int = 20, offset: int = 0, marks: tuple[str, str] = ("\x02", "\x03")
+    ) -> list[tuple[Article, str, float]]:
+        """Like ``search`` but with caller-chosen match markers (control characters by default), so a
+        snippet's own brackets are never mistaken for matches."""
+        rows = self.conn.execute(
+            "SELECT a.*, snippet(articles_fts, 1, ?, ?, ' … ', 24) AS snip, bm25(articles_fts) AS rank "
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+            (marks[0], marks[1], fts_query(query), limit, offset),
+        ).fetchall()
+        return [(_article_from_row(r), r["snip"], float(r["rank"])) for r in rows]
+
+    def count_search(self, query: str) -> int:
+        return int(self.conn.execute(
+            "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (fts_query(query),)
+        ).fetchone()[0])
+
+    def count_entities(self, query: str | None = None, type: str | None = None) -> int:
+        """How many rows ``entities`` returns for the same filters."""
+        clauses, params = [], []
+        if query:
+            clauses.append("(e.name LIKE ? OR e.aliases LIKE ?)")
+            params += [f"%{query}%", f"%{query}%"]
+        if type:
+            clauses.append("e.type = ?")
+            params.append(type.upper())
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM entities e {where}", params).fetchone()[0])
+
+    def count_events(
+        self,
+        article_ids: Sequence[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        entity_id: str | None = None,
+    ) -> int:
+        """How many rows ``events`` returns for the same filters."""
+        clauses, params = [], []
+        if article_ids is not None:
+            clauses.append(f"article_id IN ({', '.join('?' for _ in article_ids)})" if article_ids else "0")
+            params += list(article_ids)
+        if since:
+            clauses.append("date >= ?")
+            params.append(since)
+        if until:
+            clauses.append("substr(date, 1, 10) <= ?")
+            params.append(until)
+        if entity_id:
+            clauses.append("(actor1_entity_id = ? OR actor2_entity_id = ?)")
+            params += [entity_id, entity_id]
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM events {where}", params).fetchone()[0])
 
 
 def fts_query(text: str) -> str:
@@ -781,6 +1027,13 @@ def _split_sql(script: str) -> list[str]:
     if "\n".join(current).strip():
         statements.append("\n".join(current))
     return statements
+
+
+def _statement_from_json(data: dict[str, Any]) -> Statement:
+    data = dict(data)
+    data["timexes"] = [Timex(**t) for t in data.get("timexes", [])]
+    data["quantities"] = [Quantity(**q) for q in data.get("quantities", [])]
+    return Statement(**data)
 
 
 def _article_from_row(row: sqlite3.Row) -> Article:

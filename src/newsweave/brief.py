@@ -1,0 +1,141 @@
+"""The cited brief of a story, as Markdown (and HTML rendered from it).
+
+Every sentence of the brief ends with numbered references to the articles that state it;
+the numbers resolve in the closing "Sources" list (outlet, title, date).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+
+from newsweave.records import Article, Entity, Fact, Story
+
+MAX_SUMMARY_FACTS = 3
+MAX_SINGLE_PER_OUTLET = 8
+MAX_QUOTES_PER_SPEAKER = 4
+
+
+def render_brief(story: Story, articles: Sequence[Article], entities: dict[str, Entity] | None = None) -> str:
+    """Markdown brief: summary, agreed facts, differences, single-source facts, quotes, timeline, sources."""
+    numbers = {a.id: i for i, a in enumerate(articles, start=1)}
+
+    def cite(article_ids: Sequence[str]) -> str:
+        refs = sorted({numbers[a] for a in article_ids if a in numbers})
+        return "".join(f"[{n}]" for n in refs)
+
+    def sentence(text: str, article_ids: Sequence[str]) -> str:
+        text = text.strip()
+        end = "."
+        if text and text[-1] in ".!?":
+            end, text = text[-1], text[:-1].rstrip()
+        return f"{text} {cite(article_ids)}{end}"
+
+    corroborated = [f for f in story.facts if f.status == "corroborated"]
+    conflicting = [f for f in story.facts if f.status == "conflicting"]
+    single = [f for f in story.facts if f.status == "single_source"]
+    outlets = _outlet_names(articles)
+    lines: list[str] = [f"# {story.title}", ""]
+
+    coverage = ", ".join(f"{outlets[a.id]} {cite([a.id])}" for a in articles)
+    when = f"The main event happened on {story.event_date}" if story.event_date else "The main event date is unknown"
+    lines.append(
+        sentence(f"{when}; {len(articles)} article(s) from {len(set(outlets.values()))} outlet(s) report it: {coverage}",
+                 [a.id for a in articles])
+    )
+    lines.append("")
+    lead = (corroborated or conflicting or single)[:MAX_SUMMARY_FACTS]
+    if lead:
+        lines.append(" ".join(sentence(f.text, f.article_ids) for f in lead))
+        lines.append("")
+
+    lines += ["## What happened", ""]
+    if corroborated:
+        lines += [f"- {sentence(f.text, f.article_ids)}" for f in corroborated]
+    else:
+        lines.append(f"- {sentence('No fact is stated by more than one independent outlet yet', [a.id for a in articles])}")
+    lines.append("")
+
+    lines += ["## Where the sources differ", ""]
+    if conflicting:
+        for fact in conflicting:
+            lines.append(f"- {sentence(fact.text, fact.article_ids)}")
+            assert fact.conflict is not None
+            for value in fact.conflict.values:
+                names = ", ".join(dict.fromkeys(outlets[a] for a in value.article_ids if a in outlets))
+                lines.append(f"  - {sentence(f'{names} give {fact.conflict.slot} as “{value.value}”', value.article_ids)}")
+    else:
+        lines.append(f"- {sentence('The sources give no incompatible values for any fact they share', [a.id for a in articles])}")
+    lines.append("")
+
+    if single:
+        lines += ["## Reported by only one outlet", ""]
+        by_outlet: dict[str, list[Fact]] = defaultdict(list)
+        for fact in single:
+            by_outlet[outlets.get(fact.article_ids[0], "unknown outlet")].append(fact)
+        for outlet in sorted(by_outlet, key=lambda o: min(numbers[f.article_ids[0]] for f in by_outlet[o])):
+            facts = by_outlet[outlet]
+            lines += [f"### {outlet}", ""]
+            lines += [f"- {sentence(f.text, f.article_ids)}" for f in facts[:MAX_SINGLE_PER_OUTLET]]
+            if len(facts) > MAX_SINGLE_PER_OUTLET:
+                rest = facts[MAX_SINGLE_PER_OUTLET:]
+                ids = list(dict.fromkeys(a for f in rest for a in f.article_ids))
+                lines.append(f"- {sentence(f'{len(rest)} more statement(s) only this outlet makes are in the report', ids)}")
+            lines.append("")
+
+    if story.quotes:
+        lines += ["## Who said what", ""]
+        by_speaker: dict[str, list] = defaultdict(list)
+        for quote in story.quotes:
+            name = quote.speaker or "Unattributed"
+            if quote.speaker_entity_id and entities and quote.speaker_entity_id in entities:
+                name = entities[quote.speaker_entity_id].name
+            by_speaker[name].append(quote)
+        for speaker in sorted(by_speaker, key=lambda s: (s == "Unattributed", -len(by_speaker[s]), s)):
+            lines += [f"### {speaker}", ""]
+            seen: set[str] = set()
+            for quote in by_speaker[speaker]:
+                key = " ".join(quote.text.lower().split())[:80]
+                if key in seen:
+                    continue
+                seen.add(key)
+                if len(seen) > MAX_QUOTES_PER_SPEAKER:
+                    break
+                text = quote.text.strip().strip('“”"')
+                lines.append(f"- “{text}” {cite([quote.article_id])}")
+            lines.append("")
+
+    if story.timeline:
+        lines += ["## Timeline", ""]
+        for entry in story.timeline:
+            lines.append(f"- **{entry.date}**: {sentence(entry.text, entry.article_ids)}")
+        lines.append("")
+
+    lines += ["## Sources", ""]
+    for article in articles:
+        when = (article.published or "date unknown")[:10] + (" (estimated)" if article.published_estimated else "")
+        title = f"“{article.title}”" if article.title else "untitled"
+        where = article.url or article.path
+        lines.append(f"{numbers[article.id]}. {outlets[article.id]}, {title}, {when}. {where}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _outlet_names(articles: Sequence[Article]) -> dict[str, str]:
+    """Display name of each article's outlet; unknown outlets are told apart by their file."""
+    return {a.id: a.outlet or f"unknown outlet ({a.path.rsplit('/', 1)[-1]})" for a in articles}
+
+
+def brief_html(markdown: str, title: str = "newsweave brief") -> str:
+    """A standalone HTML page of a brief (Markdown rendered with HTML in the input escaped)."""
+    body = MarkdownIt("commonmark", {"html": False}).render(markdown)
+    from html import escape
+
+    return (
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{escape(title)}</title>"
+        "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}"
+        "h1{font-size:1.6rem}h2{border-bottom:1px solid #ddd;margin-top:2rem}li{margin:.3rem 0}</style>"
+        f"</head><body>\n{body}</body></html>\n"
+    )

@@ -1,0 +1,29 @@
+"""Sentence embeddings from WordLlama, whose weights ship inside its wheel (no hub download)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+# Never let a library reach for a model hub: newsweave runs offline by design.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@lru_cache(maxsize=1)
+def load_embedder() -> Any:
+    import wordllama
+    from wordllama import WordLlama
+
+    package_dir = Path(wordllama.__file__).parent
+    return WordLlama.load(cache_dir=package_dir, disable_download=True)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """L2-normalised embeddings, one row per text (zeros for an empty list)."""
+    if not texts:
+        return np.zeros((0, 256), dtype=np.float32)
+    return np.asarray(load_embedder().embed(texts, norm=True), dtype=np.float32)

@@ -1,0 +1,230 @@
+"""Atomic statements: cut each sentence into clauses of one predicate with its arguments.
+
+Corroboration aligns these across outlets, so they must be small enough that two outlets
+stating the same thing produce comparable units, and carry the slots (entities, times,
+quantities) that decide whether they agree. Built from spaCy's dependency parse:
+
+* the root of a sentence and every coordinated verb with its own arguments start a clause;
+* for speech verbs ("said", "told", "noted") the reported content is the statement, and the
+  speaker is kept as attribution rather than as a statement of its own;
+* a coordinated verb without a subject inherits the subject of the verb it is joined to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from newsweave.records import Event, Mention, Quantity, Quote, Statement, Timex
+
+SPEECH_LEMMAS = {
+    "say", "tell", "note", "add", "state", "stress", "write", "explain", "announce", "report", "claim",
+    "insist", "emphasize", "emphasise", "argue", "suggest", "remark", "confirm", "reiterate", "quote",
+    "recall", "acknowledge", "warn", "describe", "comment", "observe",
+}
+HEDGE_MODALS = {"could", "would", "might", "may", "should"}
+CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+PREDICATE_POS = {"VERB", "AUX"}
+MIN_CLAUSE_TOKENS = 3
+
+
+def find_statements(
+    doc: Doc,
+    mentions: list[Mention],
+    timexes: list[Timex],
+    quantities: list[Quantity],
+    quotes: list[Quote],
+    events: list[Event],
+    headings: Iterable[str] = (),
+) -> list[Statement]:
+    """Every atomic statement of the article, in body order."""
+    heading_set = {h.strip() for h in headings}
+    statements: list[Statement] = []
+    for sent in doc.sents:
+        if sent.text.strip() in heading_set or len([t for t in sent if not t.is_punct]) < MIN_CLAUSE_TOKENS:
+            continue
+        for head, tokens, inherited in _clauses(sent):
+            statement = _statement(sent, head, tokens, inherited)
+            if statement is not None:
+                _fill_slots(statement, mentions, timexes, quantities, quotes, events, head, inherited)
+                statements.append(statement)
+    return statements
+
+
+def _clauses(sent: Span) -> list[tuple[Token, list[Token], list[Token]]]:
+    """(head, the clause's own tokens, tokens of an inherited subject) for each clause."""
+    heads: list[tuple[Token, list[Token]]] = []  # head and the subject tokens it inherits
+
+    def visit(head: Token, inherited: list[Token]) -> None:
+        content = _reported_content(head)
+        if content is not None:
+            visit(content, [])
+            return
+        heads.append((head, inherited))
+        own_subject = _subject_tokens(head) or inherited
+        for child in head.children:
+            if child.dep_ == "conj" and child.pos_ in PREDICATE_POS and _has_arguments(child):
+                visit(child, [] if _subject_tokens(child) else own_subject)
+
+    visit(sent.root, [])
+    head_set = {h.i for h, _ in heads}
+    clauses = []
+    for head, inherited in heads:
+        tokens = _own_tokens(head, head_set, sent)
+        clauses.append((head, tokens, inherited))
+    return clauses
+
+
+def _reported_content(head: Token) -> Token | None:
+    """For "X said (that) Y", the head of Y; None when ``head`` is not a speech verb with content."""
+    if head.lemma_.lower() not in SPEECH_LEMMAS:
+        return None
+    for child in head.children:
+        if child.dep_ in ("ccomp", "parataxis") and child.pos_ in PREDICATE_POS | {"NOUN", "ADJ"}:
+            return child
+    return None
+
+
+def _subject_tokens(head: Token) -> list[Token]:
+    for child in head.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            return list(child.subtree)
+    return []
+
+
+def _has_arguments(verb: Token) -> bool:
+    return any(c.dep_ in ("dobj", "prep", "xcomp", "ccomp", "attr", "acomp", "nsubj", "advcl", "dative", "oprd")
+               for c in verb.children)
+
+
+def _own_tokens(head: Token, head_set: set[int], sent: Span) -> list[Token]:
+    """The head's subtree without the subtrees of other clause heads, and without speech frames."""
+    excluded: set[int] = set()
+    for tok in head.subtree:
+        if tok.i != head.i and tok.i in head_set:
+            excluded.update(t.i for t in tok.subtree)
+            # the "and" that joined that clause to this one
+            excluded.update(t.i for t in tok.head.children if t.dep_ == "cc" and t.i < tok.i)
+    tokens = [t for t in head.subtree if t.i not in excluded and sent.start <= t.i < sent.end]
+    while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
+        tokens.pop()
+    while tokens and (tokens[0].is_punct or tokens[0].dep_ == "cc" or
+                      (tokens[0].dep_ == "mark" and tokens[0].lower_ in ("that", "whether"))):
+        tokens.pop(0)
+    return tokens
+
+
+def _statement(sent: Span, head: Token, tokens: list[Token], inherited: list[Token]) -> Statement | None:
+    if len([t for t in tokens if not t.is_punct]) < MIN_CLAUSE_TOKENS - 1:
+        return None
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    text = _join(tokens)
+    if inherited and not any(t.i in {x.i for x in tokens} for t in inherited):
+        text = _join(inherited) + " " + text
+    text = _clean_quotes(text)
+    lemmas = sorted({
+        t.lemma_.lower() for t in [*tokens, *inherited]
+        if t.pos_ in CONTENT_POS and not t.is_stop and (t.is_alpha or t.like_num)
+    })
+    return Statement(
+        start=start,
+        end=end,
+        sentence_start=sent.start_char,
+        sentence_end=sent.end_char,
+        text=text,
+        predicate=head.lemma_.lower(),
+        lemmas=lemmas,
+        negated=any(c.dep_ == "neg" for c in head.children),
+        hedged=_hedged(head),
+    )
+
+
+# Dependencies that open a clause of its own: entities beyond them are not arguments of this predicate
+# ("... his first trip since 2014, when he met with Park" does not make Park an argument of the trip).
+CLAUSAL_DEPS = {"relcl", "advcl", "acl", "ccomp", "csubj", "parataxis", "conj", "nsubj", "nsubjpass", "mark", "cc"}
+
+
+def _argument_tokens(head: Token) -> list[Token]:
+    """Tokens of the predicate's objects and prepositional arguments, not crossing into other clauses."""
+    out: list[Token] = []
+    stack = [c for c in head.children if c.dep_ not in CLAUSAL_DEPS]
+    while stack:
+        tok = stack.pop()
+        out.append(tok)
+        stack.extend(c for c in tok.children if c.dep_ not in CLAUSAL_DEPS or (c.dep_ == "conj" and tok.pos_ != "VERB"))
+    return out
+
+
+def _hedged(head: Token) -> bool:
+    if any(c.dep_ == "aux" and c.lower_ in HEDGE_MODALS for c in head.children):
+        return True
+    # conditional: "If Xi accepts, ..." marks the clause it modifies as hypothetical
+    return any(c.dep_ == "advcl" and any(m.lower_ == "if" for m in c.children if m.dep_ == "mark")
+               for c in head.children)
+
+
+def _join(tokens: list[Token]) -> str:
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        out.append(tok.text)
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None and (tok.whitespace_ or nxt.i != tok.i + 1):
+            out.append(" ")
+    return "".join(out).replace("\n", " ").strip()
+
+
+def _clean_quotes(text: str) -> str:
+    """Drop quote marks left unbalanced by cutting a clause out of a quoted sentence."""
+    for open_mark, close_mark in (("“", "”"), ('"', '"')):
+        if open_mark == close_mark:
+            if text.count(open_mark) % 2:
+                text = text.replace(open_mark, "")
+        elif text.count(open_mark) != text.count(close_mark):
+            text = text.replace(open_mark, "").replace(close_mark, "")
+    return " ".join(text.strip(" ,;:").split())
+
+
+def _fill_slots(
+    st: Statement,
+    mentions: list[Mention],
+    timexes: list[Timex],
+    quantities: list[Quantity],
+    quotes: list[Quote],
+    events: list[Event],
+    head: Token,
+    inherited: list[Token],
+) -> None:
+    spans = [(st.start, st.end)]
+    if inherited:
+        spans.append((inherited[0].idx, inherited[-1].idx + len(inherited[-1].text)))
+
+    def inside(start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in spans)
+
+    subject = _subject_tokens(head) or inherited
+    subject_span = (subject[0].idx, subject[-1].idx + len(subject[-1].text)) if subject else None
+    object_spans = [(t.idx, t.idx + len(t.text)) for t in _argument_tokens(head)]
+    entity_ids: list[str] = []
+    for m in mentions:
+        if not inside(m.start, m.end):
+            continue
+        if m.entity_id not in entity_ids:
+            entity_ids.append(m.entity_id)
+        if subject_span and subject_span[0] <= m.start and m.end <= subject_span[1]:
+            if m.entity_id not in st.subject_ids:
+                st.subject_ids.append(m.entity_id)
+        elif any(m.start < e and s < m.end for s, e in object_spans) and m.entity_id not in st.object_ids:
+            st.object_ids.append(m.entity_id)
+    st.entity_ids = entity_ids
+    st.timexes = [t for t in timexes if inside(t.start, t.end)]
+    st.quantities = [q for q in quantities if inside(q.start, q.end)]
+    for quote in quotes:
+        if quote.start <= st.start and st.end <= quote.end + 1 or (st.start <= quote.start < st.end):
+            st.speaker_id = quote.speaker_entity_id
+            st.speaker = quote.speaker
+            break
+    for index, event in enumerate(events):
+        if event.start <= st.start and st.end <= event.end and event.trigger and event.trigger.lower() in st.text.lower():
+            st.event_index = index
+            break
