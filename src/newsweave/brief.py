@@ -104,7 +104,10 @@ def render_brief(story: Story, articles: Sequence[Article], entities: dict[str, 
                 if len(seen) > MAX_QUOTES_PER_SPEAKER:
                     break
                 text = quote.text.strip().strip('“”"')
-                lines.append(f"- “{text}” {cite([quote.article_id])}")
+                if quote.direct:
+                    lines.append(f"- “{text}” {cite([quote.article_id])}")
+                else:
+                    lines.append(f"- (reported) {text} {cite([quote.article_id])}")
             lines.append("")
 
     if story.timeline:

@@ -213,6 +213,50 @@ def analyze(
         raise typer.Exit(1)
 
 
+@app.command()
+def brief(
+    story_id: Annotated[str, typer.Argument(help="Story id (a unique prefix is enough).")],
+    db: DbOption = Path(DEFAULT_DB),
+    html: Annotated[Path | None, typer.Option("--html", help="Also write the brief as an HTML page here.")] = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print raw Markdown, not rendered.")] = False,
+) -> None:
+    """Print a story's cited brief: what all outlets agree on, where they differ, who said what, timeline."""
+    from rich.markdown import Markdown
+
+    from newsweave.brief import brief_html
+
+    with _open(db) as store:
+        found = store.find_story_id(story_id)
+        if len(found) != 1:
+            err.print(f"[red]error:[/] {'no story' if not found else 'ambiguous story id'} {escape(story_id)}")
+            raise typer.Exit(2)
+        if found[0] in store.stale_stories():
+            pipeline.analyze_stories(store, found)
+        analysis = store.analysis(found[0])
+    if analysis is None:
+        err.print(f"[red]error:[/] story {escape(found[0])} has no analysis yet")
+        raise typer.Exit(2)
+    if html is not None:
+        html.write_text(brief_html(analysis["brief"], analysis["title"]), encoding="utf-8")
+        err.print(f"HTML brief: {html}")
+    if markdown or not out.is_terminal:
+        sys.stdout.write(analysis["brief"])
+    else:
+        out.print(Markdown(analysis["brief"]))
+
+
+def _register_subcommands() -> None:
+    """Commands that live in their own modules (stories, serve), registered on the one app."""
+    from newsweave.cli_serve import register as register_serve
+    from newsweave.cli_stories import register as register_stories
+
+    register_stories(app)
+    register_serve(app)
+
+
+_register_subcommands()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -14,7 +14,7 @@ from typing import BinaryIO
 from spacy.language import Language
 
 from newsweave.clean import NoArticleError, clean
-from newsweave.extract import extract
+from newsweave.extract import extract, link_extractions
 from newsweave.ingest import DEFAULT_MAX_BYTES, iter_inputs
 from newsweave.records import Article, ArticleExtraction, IngestError, RawDocument, StoryAssignment
 from newsweave.store import Store
@@ -75,6 +75,7 @@ def ingest_documents(
     notify = on_progress or (lambda what, where: None)
     for batch in _batches(_cleaned(store, documents, result, notify), batch_size):
         extractions = _extract_safely(batch, nlp)
+        link_extractions(extractions, store.entities_like(e for ex in extractions for e in ex.entities))
         for (raw, article), extraction in zip(batch, extractions, strict=True):
             assignment = _store_one(store, raw, article, extraction)
             if assignment is None:
@@ -148,7 +149,7 @@ def _extract_safely(batch: list[tuple[RawDocument, Article]], nlp: Language | No
         return list(extract(articles, nlp=nlp))
     except Exception:
         pass
-    out = []
+    out: list[ArticleExtraction] = []
     for article in articles:  # find the culprit: one at a time
         try:
             out.extend(extract([article], nlp=nlp))

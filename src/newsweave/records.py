@@ -162,6 +162,9 @@ class Event:
     date: str | None = None
     location: str | None = None
     trigger: str | None = None
+    trigger_start: int | None = None  # the trigger word's span in the body
+    trigger_end: int | None = None
+    symmetric: bool = False  # "A and B met": actor order carries no meaning
 
 
 @dataclass
@@ -195,7 +198,9 @@ class Statement:
     hedged: bool = False  # conditional or speculative ("if Xi accepts", "could meet")
     speaker_id: str | None = None  # when the clause is reported speech: who said it
     speaker: str | None = None
-    event_index: int | None = None  # the ArticleExtraction.events entry coded from this clause
+    event_indices: list[int] = field(default_factory=list)  # ArticleExtraction.events triggered in the clause
+    head_event: int | None = None  # the event the clause asserts (its trigger is the clause's predicate)
+    measures: list[str] = field(default_factory=list)  # "what|kind|unit" of each quantity: "CONSULT|duration|minute"
 
 
 @dataclass
@@ -270,6 +275,7 @@ class StoryQuote:
     text: str
     speaker: str | None
     speaker_entity_id: str | None
+    direct: bool = True  # False for reported speech ("Lee said he hopes ...")
 
 
 @dataclass

@@ -138,7 +138,8 @@ MIGRATIONS: list[str] = [
         start INTEGER NOT NULL, "end" INTEGER NOT NULL,
         cameo TEXT, mode TEXT, actor2 TEXT,
         actor1_entity_id TEXT, actor2_entity_id TEXT, actor1_country TEXT, actor2_country TEXT,
-        date TEXT, location TEXT, trigger TEXT
+        date TEXT, location TEXT, trigger TEXT, trigger_start INTEGER, trigger_end INTEGER,
+        symmetric INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX events_article ON events(article_id);
     CREATE INDEX events_date ON events(date);
@@ -180,7 +181,8 @@ MIGRATIONS: list[str] = [
         weight REAL NOT NULL,
         PRIMARY KEY (term, day, article_id)
     ) WITHOUT ROWID;
-    CREATE INDEX index_terms_article ON index_terms(article_id);
+    -- No index on article_id (it would double the writes per article): nothing deletes articles;
+    -- a feature that does should add one, or the ON DELETE CASCADE scans this table.
     -- Document frequencies for IDF over every clustered (non-duplicate) article; the row with
     -- term '' holds the number of those articles.
     CREATE TABLE term_df (
@@ -192,7 +194,6 @@ MIGRATIONS: list[str] = [
         article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
         PRIMARY KEY (band, article_id)
     ) WITHOUT ROWID;
-    CREATE INDEX minhash_bands_article ON minhash_bands(article_id);
     CREATE TABLE minhash_signatures (
         article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
         signature BLOB NOT NULL
@@ -495,8 +496,7 @@ class Store:
             f"SELECT {', '.join(map(_quote, cols))} FROM {table} WHERE article_id = ? ORDER BY start, rowid",
             (article_id,),
         ).fetchall()
-        bool_cols = {f.name for f in fields(record_type) if f.type in ("bool", bool)}
-        return [record_type(**{c: (bool(r[c]) if c in bool_cols else r[c]) for c in cols}) for r in rows]
+        return [_record_from_row(record_type, r, cols) for r in rows]
 
     def events(
         self,
@@ -527,7 +527,7 @@ class Store:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
-        return [(r["article_id"], Event(**{c: r[c] for c in cols})) for r in self.conn.execute(sql, params)]
+        return [(r["article_id"], _record_from_row(Event, r, cols)) for r in self.conn.execute(sql, params)]
 
     def quotes_by_entity(self, entity_id: str) -> list[tuple[str, Quote]]:
         cols = _columns(Quote)
@@ -536,7 +536,7 @@ class Store:
             "ORDER BY article_id, start",
             (entity_id,),
         ).fetchall()
-        return [(r["article_id"], Quote(**{c: (bool(r[c]) if c == "direct" else r[c]) for c in cols})) for r in rows]
+        return [(r["article_id"], _record_from_row(Quote, r, cols)) for r in rows]
 
     # ------------------------------------------------------------ entities
 
@@ -574,6 +574,25 @@ class Store:
                 article_ids=sorted(json.loads(r["article_ids"] or "[]")),
             )
             for r in self.conn.execute(sql, params)
+        ]
+
+    def entities_like(self, entities: Iterable[Entity]) -> list[Entity]:
+        """Stored people who may be the same as these: a shared first or last name word.
+
+        Cross-article linking needs only these candidates, never the whole entity table.
+        """
+        words = {w.lower() for e in entities if e.type == "PERSON" for w in (e.name.split()[:1] + e.name.split()[-1:])}
+        if not words:
+            return []
+        clauses = " OR ".join(["lower(name) = ? OR lower(name) LIKE ? OR lower(name) LIKE ?"] * len(words))
+        params: list[str] = []
+        for w in sorted(words):
+            params += [w, f"{w} %", f"% {w}"]
+        rows = self.conn.execute(f"SELECT * FROM entities WHERE type = 'PERSON' AND ({clauses})", params).fetchall()
+        return [
+            Entity(id=r["id"], name=r["name"], type=r["type"], country=r["country"],
+                   aliases=json.loads(r["aliases"]), roles=json.loads(r["roles"]))
+            for r in rows
         ]
 
     def entity(self, entity_id: str) -> Entity | None:
@@ -1027,6 +1046,12 @@ def _split_sql(script: str) -> list[str]:
     if "\n".join(current).strip():
         statements.append("\n".join(current))
     return statements
+
+
+def _record_from_row(record_type: type, row: sqlite3.Row, cols: list[str]) -> Any:
+    """A record from a row, turning SQLite's 0/1 back into bools where the field is a bool."""
+    bool_cols = {f.name for f in fields(record_type) if f.type in ("bool", bool)}
+    return record_type(**{c: (bool(row[c]) if c in bool_cols else row[c]) for c in cols})
 
 
 def _statement_from_json(data: dict[str, Any]) -> Statement:

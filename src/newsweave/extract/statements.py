@@ -118,6 +118,8 @@ def _own_tokens(head: Token, head_set: set[int], sent: Span) -> list[Token]:
 def _statement(sent: Span, head: Token, tokens: list[Token], inherited: list[Token]) -> Statement | None:
     if len([t for t in tokens if not t.is_punct]) < MIN_CLAUSE_TOKENS - 1:
         return None
+    if not any(t.pos_ in PREDICATE_POS for t in tokens):
+        return None  # a caption or a heading ("Kang Yu-jung / Presidential Spokesperson"), not a claim
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     text = _join(tokens)
     if inherited and not any(t.i in {x.i for x in tokens} for t in inherited):
@@ -224,7 +226,46 @@ def _fill_slots(
             st.speaker_id = quote.speaker_entity_id
             st.speaker = quote.speaker
             break
+    doc = head.doc
     for index, event in enumerate(events):
-        if event.start <= st.start and st.end <= event.end and event.trigger and event.trigger.lower() in st.text.lower():
-            st.event_index = index
-            break
+        if event.trigger_start is None or event.trigger_end is None or not inside(event.trigger_start, event.trigger_end):
+            continue
+        st.event_indices.append(index)
+        trigger = _token_at(doc, event.trigger_start)
+        # "Lee invited Xi", "Lee held a phone conversation with Xi", "extended an invitation to Xi":
+        # the clause asserts the event itself, not something about it
+        if trigger is not None and st.head_event is None and (
+            trigger.i == head.i or (trigger.head.i == head.i and trigger.dep_ in ("dobj", "attr", "oprd"))
+        ):
+            st.head_event = index
+    st.measures = [_measure(doc, q) for q in st.quantities]
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _measure(doc: Doc, quantity: Quantity) -> str:
+    """What a quantity measures, as "thing|kind|unit": "30-minute conversation" -> "CONSULT|duration|minute".
+
+    The thing is the noun the number hangs from ("30-minute conversation"), or the subject of the
+    verb it completes ("the call lasted 30 minutes"); event nouns are replaced by their PLOVER type
+    so "call", "conversation" and "talks" measure the same thing.
+    """
+    from newsweave.extract.events import noun_event_type
+
+    span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
+    thing = ""
+    if span is not None and len(span):
+        tok = span.root
+        while tok.head.i != tok.i and (span.start <= tok.i < span.end or tok.pos_ == "ADP"):
+            tok = tok.head
+        if tok.pos_ in PREDICATE_POS:
+            subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None and subject.tag_ in ("WDT", "WP") and tok.dep_ == "relcl":
+                subject = tok.head  # "a call that lasted 20 minutes": the relative clause's noun
+            tok = subject if subject is not None else tok
+        if not (span.start <= tok.i < span.end):
+            thing = noun_event_type(tok.lemma_) or tok.lemma_.lower()
+    return f"{thing}|{quantity.kind}|{quantity.unit}"
