@@ -268,8 +268,8 @@ def _canonical_text(st: Statement, ex: ArticleExtraction, entities: dict[str, En
             continue
         pattern = re.compile(r"(?<![\w-])" + re.escape(mention.text) + r"(?![\w-])")
         for match in pattern.finditer(text):
-            if text[match.start():].startswith(entity.name):
-                continue  # this occurrence is already the full name
+            if text[match.start():].startswith(entity.name) or text[:match.end()].endswith(entity.name):
+                continue  # this occurrence is already (part of) the full name
             text = text[:match.start()] + entity.name + text[match.end():]
             break
     # "his Chinese counterpart, Xi Jinping" became "Xi Jinping, Xi Jinping": say it once
@@ -521,15 +521,18 @@ def _statement_fact(ctx: _Context, units: list[_Unit]) -> Fact | None:
     if len(text.split()) < MIN_FACT_WORDS:
         return None
     article_ids = list(dict.fromkeys(u.article_id for u in units))
-    evidence = []
-    seen_sentences: set[tuple[str, int]] = set()
+    evidence: list[Evidence] = []
     for u in units:
         st = u.statement
-        if (u.article_id, st.sentence_start) in seen_sentences:
+        body = ctx.body(u.article_id)
+        clause = body[st.start:st.end]  # the article's own words, not the rewritten statement
+        same_sentence = next((e for e in evidence if e.article_id == u.article_id and e.start == st.sentence_start), None)
+        if same_sentence is not None:
+            if clause not in (same_sentence.clause or ""):
+                same_sentence.clause = f"{same_sentence.clause} … {clause}"
             continue
-        seen_sentences.add((u.article_id, st.sentence_start))
-        sentence = ctx.body(u.article_id)[st.sentence_start:st.sentence_end].strip()
-        evidence.append(Evidence(u.article_id, sentence, st.sentence_start, st.sentence_end))
+        sentence = body[st.sentence_start:st.sentence_end].strip()
+        evidence.append(Evidence(u.article_id, sentence, st.sentence_start, st.sentence_end, clause=clause))
     independent = {u.source for u in units}
     conflict = _conflict(units)
     status = "conflicting" if conflict else ("corroborated" if len(independent) >= 2 else "single_source")

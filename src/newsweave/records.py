@@ -241,9 +241,10 @@ class StoryAssignment:
 @dataclass
 class Evidence:
     article_id: str
-    sentence: str
+    sentence: str  # the whole evidence sentence; start/end are its span in the article body
     start: int
     end: int
+    clause: str | None = None  # the part of the sentence that states the fact, where narrower
 
 
 @dataclass

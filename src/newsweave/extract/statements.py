@@ -49,6 +49,8 @@ def find_statements(
             if statement is not None:
                 _fill_slots(statement, mentions, timexes, quantities, quotes, events, head, inherited)
                 statements.append(statement)
+    statements += attribute_statements(doc, statements)
+    statements.sort(key=lambda st: (st.start, st.predicate != "last"))
     return statements
 
 
@@ -246,26 +248,78 @@ def _token_at(doc: Doc, char: int) -> Token | None:
     return span[0] if span is not None and len(span) else None
 
 
-def _measure(doc: Doc, quantity: Quantity) -> str:
-    """What a quantity measures, as "thing|kind|unit": "30-minute conversation" -> "CONSULT|duration|minute".
+# Nouns that only carry a number for something else ("for the first TIME in 11 years",
+# "a TOTAL of 12"): the measured thing is further up the tree.
+TRANSPARENT_NOUNS = {"time", "total", "period", "span", "number", "amount", "figure", "length", "duration", "sum"}
 
-    The thing is the noun the number hangs from ("30-minute conversation"), or the subject of the
-    verb it completes ("the call lasted 30 minutes"); event nouns are replaced by their PLOVER type
-    so "call", "conversation" and "talks" measure the same thing.
+
+def _measure(doc: Doc, quantity: Quantity) -> str:
+    """What a quantity measures, as "thing|kind|unit": "30-minute conversation" -> "CONSULT|duration|".
+
+    The thing is the noun the number hangs from ("30-minute conversation"), or, for a verb, the
+    event the verb names ("visits Korea for the first time in 11 years") or else its subject ("the
+    call lasted 30 minutes"). Event nouns and verbs are replaced by their PLOVER type, so "call",
+    "conversation" and "talks" measure the same thing. Durations leave the unit empty: they compare
+    across units.
     """
+    unit = "" if quantity.kind == "duration" else quantity.unit
+    thing = _measured_thing(doc, quantity)
+    return f"{thing}|{quantity.kind}|{unit}"
+
+
+def _measured_thing(doc: Doc, quantity: Quantity) -> str:
     from newsweave.extract.events import noun_event_type
 
     span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
-    thing = ""
-    if span is not None and len(span):
-        tok = span.root
-        while tok.head.i != tok.i and (span.start <= tok.i < span.end or tok.pos_ == "ADP"):
-            tok = tok.head
-        if tok.pos_ in PREDICATE_POS:
-            subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is not None and subject.tag_ in ("WDT", "WP") and tok.dep_ == "relcl":
-                subject = tok.head  # "a call that lasted 20 minutes": the relative clause's noun
-            tok = subject if subject is not None else tok
-        if not (span.start <= tok.i < span.end):
-            thing = noun_event_type(tok.lemma_) or tok.lemma_.lower()
-    return f"{thing}|{quantity.kind}|{quantity.unit}"
+    if span is None or not len(span):
+        return ""
+    tok = span.root
+    for _ in range(8):  # climb out of the number, prepositions and transparent nouns
+        if tok.head.i == tok.i:
+            break
+        inside = span.start <= tok.i < span.end
+        if not (inside or tok.pos_ == "ADP" or tok.lemma_.lower() in TRANSPARENT_NOUNS):
+            break
+        tok = tok.head
+    if span.start <= tok.i < span.end:
+        return ""
+    if tok.pos_ in PREDICATE_POS:
+        event_type = noun_event_type(tok.lemma_)
+        if event_type:
+            return event_type
+        subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.tag_ in ("WDT", "WP") and tok.dep_ == "relcl":
+            subject = tok.head  # "a call that lasted 20 minutes": the relative clause's noun
+        if subject is None:
+            return ""
+        tok = subject
+    return noun_event_type(tok.lemma_) or tok.lemma_.lower()
+
+
+def attribute_statements(doc: Doc, statements: list[Statement]) -> list[Statement]:
+    """Atomic statements hidden in modifiers: "The 30-minute conversation marks X" also says
+    "the conversation lasted 30 minutes". One extra statement per duration that modifies a
+    noun, so it can align with outlets that state the length in a clause of its own.
+    """
+    extra: list[Statement] = []
+    for st in statements:
+        for quantity, measure in zip(st.quantities, st.measures, strict=True):
+            if quantity.kind != "duration" or measure.startswith("|"):
+                continue
+            span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
+            if span is None or span.root.dep_ not in ("amod", "compound", "nummod", "npadvmod"):
+                continue
+            noun = span.root.head
+            if noun.pos_ not in ("NOUN", "PROPN") or span.start <= noun.i < span.end:
+                continue
+            plural = "s" if quantity.value != 1 else ""
+            text = f"The {noun.text.lower()} lasted {quantity.value:g} {quantity.unit}{plural}"
+            phrase_start, phrase_end = noun.left_edge.idx, noun.idx + len(noun.text)
+            extra.append(Statement(
+                start=phrase_start, end=phrase_end, sentence_start=st.sentence_start, sentence_end=st.sentence_end,
+                text=text, predicate="last", subject_ids=[], object_ids=[], entity_ids=list(st.entity_ids),
+                lemmas=sorted({noun.lemma_.lower(), "last", quantity.unit}), timexes=list(st.timexes),
+                quantities=[quantity], negated=False, hedged=st.hedged, speaker_id=st.speaker_id,
+                speaker=st.speaker, measures=[measure],
+            ))
+    return extra

@@ -1,0 +1,161 @@
+"""Corroboration on the seed articles: which facts all outlets share, which only one reports,
+and a conflict made at test time by changing one article's number."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import SEED_HANKYUNG, SEED_JOONGANG, SEED_KBS
+
+from newsweave import pipeline
+from newsweave.store import Store
+
+HANKYUNG, KBS, JOONGANG = SEED_HANKYUNG.name, SEED_KBS.name, SEED_JOONGANG.name
+
+
+def analyze(paths: list[Path], db: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """Ingest ``paths``, expect them in one story, return its analysis and {file name: article id}."""
+    with Store(db) as store:
+        result = pipeline.ingest(store, paths)
+        assert not result.errors
+        ids = {Path(a.path).name: a.id for a in store.articles()}
+        bodies = {a.id: a.body for a in store.articles()}
+        stories = {store.story_of(i).story_id for i in ids.values()}
+        assert len(stories) == 1, "the seeds report one event and must form one story"
+        analysis = store.analysis(stories.pop())
+    assert analysis is not None
+    analysis["_bodies"] = bodies  # for offset checks in these tests only
+    return analysis, ids
+
+
+@pytest.fixture(scope="module")
+def seeds_story(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    return analyze([seeds_dir], tmp_path_factory.mktemp("corroborate") / "seeds.db")
+
+
+def fact_stating(analysis: dict[str, Any], ids: dict[str, str], phrases: dict[str, str]) -> dict[str, Any]:
+    """The fact whose evidence (the stating clause where known) holds each phrase in the given article."""
+    matches = []
+    for fact in analysis["facts"]:
+        sentences: dict[str, list[str]] = {}
+        for ev in fact["evidence"]:
+            sentences.setdefault(ev["article_id"], []).append(ev["clause"] or ev["sentence"])
+        if all(any(phrase in s for s in sentences.get(ids[name], [])) for name, phrase in phrases.items()):
+            matches.append(fact)
+    assert matches, f"no fact states {phrases}"
+    return max(matches, key=lambda f: len(f["article_ids"]))
+
+
+CORROBORATED_BY_ALL = {
+    "the call": {HANKYUNG: "first telephone conversation on Tuesday", KBS: "held a phone conversation",
+                 JOONGANG: "first official phone call on Tuesday"},
+    "its 30-minute length": {HANKYUNG: "30-minute conversation", KBS: "about 30 minutes",
+                             JOONGANG: "approximately 30 minutes"},
+    "the APEC invitation": {HANKYUNG: "extended a formal invitation to Xi", KBS: "has invited Xi to the APEC Summit",
+                            JOONGANG: "extended an invitation to the Chinese leader"},
+    "the constructive-role request": {HANKYUNG: "“constructive role”", KBS: "constructive role",
+                                      JOONGANG: "constructive role"},
+    "the shared-interest reply": {HANKYUNG: "“shared interest”", KBS: "shared interests",
+                                  JOONGANG: "“shared interest”"},
+    "the first visit in a decade": {HANKYUNG: "in over a decade", KBS: "first time in 11 years",
+                                    JOONGANG: "since July 2014"},
+}
+
+
+@pytest.mark.parametrize("name", list(CORROBORATED_BY_ALL))
+def test_facts_all_three_outlets_report_are_one_corroborated_fact(
+    seeds_story: tuple[dict[str, Any], dict[str, str]], name: str
+) -> None:
+    analysis, ids = seeds_story
+    fact = fact_stating(analysis, ids, CORROBORATED_BY_ALL[name])
+    assert fact["status"] == "corroborated", fact
+    assert sorted(fact["article_ids"]) == sorted(ids.values()), fact
+
+
+def test_the_call_is_dated_and_the_story_too(seeds_story: tuple[dict[str, Any], dict[str, str]]) -> None:
+    analysis, ids = seeds_story
+    assert analysis["event_date"] == "2025-06-10"
+    fact = fact_stating(analysis, ids, CORROBORATED_BY_ALL["the call"])
+    assert "10 June 2025" in fact["text"] and "Lee Jae-myung" in fact["text"] and "Xi Jinping" in fact["text"]
+
+
+def test_congratulation_cites_exactly_the_two_articles_that_report_it(
+    seeds_story: tuple[dict[str, Any], dict[str, str]],
+) -> None:
+    analysis, ids = seeds_story
+    fact = fact_stating(analysis, ids, {HANKYUNG: "congratulating Lee", JOONGANG: "congratulated Lee"})
+    assert fact["status"] == "corroborated"
+    assert sorted(fact["article_ids"]) == sorted([ids[HANKYUNG], ids[JOONGANG]])
+
+
+@pytest.mark.parametrize(
+    ("article", "phrase"),
+    [(JOONGANG, "group tours"), (JOONGANG, "13 buoys"), (KBS, "call order was arranged")],
+)
+def test_details_one_outlet_reports_are_single_source(
+    seeds_story: tuple[dict[str, Any], dict[str, str]], article: str, phrase: str
+) -> None:
+    analysis, ids = seeds_story
+    fact = fact_stating(analysis, ids, {article: phrase})
+    assert fact["status"] == "single_source"
+    assert fact["article_ids"] == [ids[article]]
+
+
+def test_no_false_conflicts_and_every_fact_has_evidence(seeds_story: tuple[dict[str, Any], dict[str, str]]) -> None:
+    analysis, _ = seeds_story
+    assert [f["text"] for f in analysis["facts"] if f["status"] == "conflicting"] == []
+    bodies = analysis["_bodies"]
+    for fact in analysis["facts"]:
+        assert fact["evidence"], fact
+        assert {e["article_id"] for e in fact["evidence"]} == set(fact["article_ids"])
+        for ev in fact["evidence"]:  # offsets point at the evidence sentence in the article body
+            assert bodies[ev["article_id"]][ev["start"]:ev["end"]].strip() == ev["sentence"]
+    assert len({f["id"] for f in analysis["facts"]}) == len(analysis["facts"])
+
+
+def test_every_sentence_of_the_brief_cites_its_sources(seeds_story: tuple[dict[str, Any], dict[str, str]]) -> None:
+    analysis, ids = seeds_story
+    brief = analysis["brief"]
+    numbers = set(range(1, len(ids) + 1))
+    body, _, sources = brief.partition("\n## Sources\n")
+    assert sources.strip(), "the brief ends with its numbered sources"
+    for n in numbers:
+        assert re.search(rf"^{n}\. ", sources, re.M), f"source [{n}] is listed"
+    checked = 0
+    for line in body.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        # a quotation is cited as a whole: its inner sentences are the speaker's, not the brief's
+        text = re.sub(r"“[^”]*”", "“…”", line.lstrip("- ").strip())
+        # every sentence ends with one or more [n] references before its final punctuation
+        for sentence in re.split(r"(?<=[a-z0-9”)\]][.!?])\s+(?=[A-Z“(])", text):
+            refs = re.findall(r"\[(\d+)\]", sentence)
+            assert refs, f"uncited sentence in the brief: {sentence!r}"
+            assert {int(r) for r in refs} <= numbers
+            checked += 1
+    assert checked >= 10
+    for heading in ("## What happened", "## Where the sources differ", "## Who said what", "## Timeline"):
+        assert heading in brief
+
+
+def test_a_changed_number_becomes_a_conflict_listing_both_values(tmp_path: Path, seeds_dir: Path) -> None:
+    copies = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, copies)
+    kbs = copies / KBS
+    text = kbs.read_text(encoding="utf-8")
+    assert "about 30 minutes" in text
+    kbs.write_text(text.replace("about 30 minutes", "about 45 minutes"), encoding="utf-8")
+    analysis, ids = analyze([copies], tmp_path / "conflict.db")
+    fact = fact_stating(analysis, ids, {KBS: "about 45 minutes", JOONGANG: "approximately 30 minutes"})
+    assert fact["status"] == "conflicting"
+    conflict = fact["conflict"]
+    assert conflict["slot"] == "duration"
+    by_value = {v["value"]: sorted(v["article_ids"]) for v in conflict["values"]}
+    assert by_value.pop("about 45 minutes") == [ids[KBS]]
+    assert sorted(a for v in by_value.values() for a in v) == sorted([ids[HANKYUNG], ids[JOONGANG]])
+    assert "## Where the sources differ" in analysis["brief"] and "45" in analysis["brief"]
