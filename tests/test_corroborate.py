@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import SEED_HANKYUNG, SEED_JOONGANG, SEED_KBS
 
+from conftest import SEED_HANKYUNG, SEED_JOONGANG, SEED_KBS
 from newsweave import pipeline
 from newsweave.store import Store
 
