@@ -37,14 +37,23 @@ def seeds_story(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tu
     return analyze([seeds_dir], tmp_path_factory.mktemp("corroborate") / "seeds.db")
 
 
-def fact_stating(analysis: dict[str, Any], ids: dict[str, str], phrases: dict[str, str]) -> dict[str, Any]:
-    """The fact whose evidence (the stating clause where known) holds each phrase in the given article."""
+def fact_stating(
+    analysis: dict[str, Any], ids: dict[str, str], phrases: dict[str, str | tuple[str, ...]]
+) -> dict[str, Any]:
+    """The fact whose evidence (the stating clause where known) holds a phrase in each given article.
+
+    A tuple gives alternatives: an article that states the fact twice (a broadcast lead and its
+    report) may be cited by either sentence.
+    """
     matches = []
     for fact in analysis["facts"]:
         sentences: dict[str, list[str]] = {}
         for ev in fact["evidence"]:
             sentences.setdefault(ev["article_id"], []).append(ev["clause"] or ev["sentence"])
-        if all(any(phrase in s for s in sentences.get(ids[name], [])) for name, phrase in phrases.items()):
+        if all(
+            any(p in s for s in sentences.get(ids[name], []) for p in ((want,) if isinstance(want, str) else want))
+            for name, want in phrases.items()
+        ):
             matches.append(fact)
     assert matches, f"no fact states {phrases}"
     return max(matches, key=lambda f: len(f["article_ids"]))
@@ -55,9 +64,10 @@ CORROBORATED_BY_ALL = {
                  JOONGANG: "first official phone call on Tuesday"},
     "its 30-minute length": {HANKYUNG: "30-minute conversation", KBS: "about 30 minutes",
                              JOONGANG: "approximately 30 minutes"},
-    "the APEC invitation": {HANKYUNG: "extended a formal invitation to Xi", KBS: "has invited Xi to the APEC Summit",
+    "the APEC invitation": {HANKYUNG: "extended a formal invitation to Xi", KBS: "invited Xi to the APEC Summit",
                             JOONGANG: "extended an invitation to the Chinese leader"},
-    "the constructive-role request": {HANKYUNG: "“constructive role”", KBS: "constructive role",
+    "the constructive-role request": {HANKYUNG: "“constructive role”",
+                                      KBS: ("constructive role", "take an active role in advancing denuclearization"),
                                       JOONGANG: "constructive role"},
     "the shared-interest reply": {HANKYUNG: "“shared interest”", KBS: "shared interests",
                                   JOONGANG: "“shared interest”"},

@@ -25,6 +25,7 @@ values that could conflict are compared only after alignment.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -53,14 +54,15 @@ from newsweave.records import (
 
 # Alignment weights and thresholds, chosen on the bundled sample corpus and the seeds and
 # checked on ECB+ with bench/ecbplus_align.py.
-W_SEMANTIC = 0.55
-W_LEXICAL = 0.30
-W_ENTITY = 0.15
-BONUS_SAME_EVENT = 0.25  # both clauses assert the same coded event (same type, same actors)
+W_SEMANTIC = 0.35
+W_LEXICAL = 0.50
+W_ENTITY = 0.05
+BONUS_SAME_EVENT = 0.10  # both clauses assert the same coded event (same type, same actors)
 BONUS_SAME_MEASURE = 0.30  # both give a number for the same thing ("the call lasted N minutes")
-BONUS_SAME_PREDICATE = 0.05
-ALIGN_THRESHOLD = 0.56  # a pair at or above this may join one fact
-MERGE_MEAN_THRESHOLD = 0.50  # two groups merge only if their members agree on average
+BONUS_SAME_VALUE = 0.12  # both give the same amount of the same unit ("€850 million", "3.5 percent")
+BONUS_SAME_PREDICATE = 0.07
+ALIGN_THRESHOLD = 0.38  # a pair at or above this may join one fact
+MERGE_MEAN_THRESHOLD = 0.32  # two groups merge only if their members agree on average
 SAME_ARTICLE_THRESHOLD = 0.80  # an article restating itself joins the fact only when nearly identical
 MEASURE_RATIO = 3.0  # numbers further apart than this are about different things, not in conflict
 MIN_FACT_WORDS = 4
@@ -423,15 +425,36 @@ def _pair_scores(units: list[_Unit]) -> np.ndarray:
     has_event = np.array([u.event_key is not None for u in units])
     scores += BONUS_SAME_EVENT * ((events[:, None] == events[None, :]) & has_event[:, None])
     scores += BONUS_SAME_MEASURE * _same_measure(units)
+    scores += BONUS_SAME_VALUE * _same_value(units)
     predicates = _ids([u.statement.predicate for u in units])
     scores += BONUS_SAME_PREDICATE * (predicates[:, None] == predicates[None, :])
     # Vetoes: an asserted and a negated claim, or claims about different third parties, never align.
     negated = np.array([u.statement.negated for u in units])
-    foreign = _ids([u.foreign for u in units])
-    allowed = (negated[:, None] == negated[None, :]) & (foreign[:, None] == foreign[None, :])
+    allowed = (negated[:, None] == negated[None, :]) & _same_parties(units)
     scores = np.where(allowed, scores, 0.0)
     np.fill_diagonal(scores, 0.0)
     return scores
+
+
+def _compatible_parties(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two statements can be about the same event, judged by the third parties they name.
+
+    A clause naming only the story's main actors and one naming someone else ("a 20-minute call
+    with Trump") are about different events; so are two clauses naming different third parties.
+    Overlapping ones ("spoke with Dufresne on Friday and Korpela on Monday" / "spoke with
+    Korpela on Monday") can be the same.
+    """
+    if not a and not b:
+        return True
+    return bool(a and b and a & b)
+
+
+def _same_parties(units: list[_Unit]) -> np.ndarray:
+    foreign_sets = list(dict.fromkeys(u.foreign for u in units))
+    index = {f: i for i, f in enumerate(foreign_sets)}
+    table = np.array([[_compatible_parties(a, b) for b in foreign_sets] for a in foreign_sets], dtype=bool)
+    ids = np.array([index[u.foreign] for u in units], dtype=np.int64)
+    return table[ids[:, None], ids[None, :]]
 
 
 def _same_measure(units: list[_Unit]) -> np.ndarray:
@@ -440,18 +463,43 @@ def _same_measure(units: list[_Unit]) -> np.ndarray:
     "The call lasted 30 minutes" and "the 45-minute conversation" measure the same thing and may
     conflict; "a 40-minute call" and "a four-year ban" do not.
     """
+    from newsweave.extract.quantities import base_value
+
     n = len(units)
     out = np.zeros((n, n), dtype=np.float32)
     by_key: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for u in units:
         for measure, quantity in zip(u.statement.measures, u.statement.quantities, strict=False):
             if not measure.startswith("|"):  # the measured thing is known
-                by_key[measure].append((u.index, quantity.value))
+                by_key[measure].append((u.index, base_value(quantity)))
     for members in by_key.values():
         for i, vi in members:
             for j, vj in members:
                 if i != j and vi > 0 and vj > 0 and max(vi, vj) / min(vi, vj) <= MEASURE_RATIO:
                     out[i, j] = 1.0
+    return out
+
+
+def _same_value(units: list[_Unit]) -> np.ndarray:
+    """1 where two statements give compatible amounts of one unit other than time.
+
+    A shared specific figure ("€850 million", "4.1 percent", "214 passengers") is strong evidence
+    that two sentences report the same fact. Durations are left to ``_same_measure``, which also
+    asks what was measured: "30 minutes" is too common to identify a fact on its own.
+    """
+    from newsweave.extract.quantities import compatible
+
+    n = len(units)
+    out = np.zeros((n, n), dtype=np.float32)
+    by_unit: dict[str, list[tuple[int, Quantity]]] = defaultdict(list)
+    for u in units:
+        for q in u.statement.quantities:
+            if q.kind != "duration":
+                by_unit[f"{q.kind}|{q.unit}"].append((u.index, q))
+    for members in by_unit.values():
+        for (i, qi), (j, qj) in itertools.combinations(members, 2):
+            if i != j and compatible(qi, qj):
+                out[i, j] = out[j, i] = 1.0
     return out
 
 
@@ -496,10 +544,13 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
-        if units[i].article_id == units[j].article_id and score < SAME_ARTICLE_THRESHOLD:
-            continue
         a, b = members[ri], members[rj]
-        if any(units[x].foreign != units[y].foreign for x in a for y in b):
+        # one fact holds one statement per article, unless the article says it twice nearly alike:
+        # this keeps a chain of loose matches from swallowing a whole article
+        if any(units[x].article_id == units[y].article_id and scores[x, y] < SAME_ARTICLE_THRESHOLD
+               for x in a for y in b):
+            continue
+        if not all(_compatible_parties(units[x].foreign, units[y].foreign) for x in a for y in b):
             continue
         cross = [scores[x, y] for x in a for y in b if units[x].article_id != units[y].article_id]
         if cross and float(np.mean(cross)) < MERGE_MEAN_THRESHOLD:
@@ -586,17 +637,20 @@ def _conflict(units: list[_Unit]) -> Conflict | None:
     from newsweave.extract.quantities import compatible
     from newsweave.extract.timex import timex_compatible
 
+    # Statements aligned into one fact state the same thing, so their numbers of one kind and unit
+    # (durations in any unit) are values for the same slot; the first of each is what the clause is about.
     by_slot: dict[str, list[tuple[_Unit, Quantity]]] = defaultdict(list)
     for u in units:
         seen: set[str] = set()
-        for q, measure in zip(u.statement.quantities, u.statement.measures, strict=False):
-            if measure not in seen:  # the first number for a thing is the one the clause is about
-                seen.add(measure)
-                by_slot[measure].append((u, q))
+        for q in u.statement.quantities:
+            slot = q.kind if q.kind == "duration" else f"{q.kind}|{q.unit}"
+            if slot not in seen:
+                seen.add(slot)
+                by_slot[slot].append((u, q))
     for slot, values in sorted(by_slot.items()):
         groups = _compatible_groups(values, lambda a, b: compatible(a[1], b[1]))
         if len(groups) > 1 and _disagreeing_sources(groups):
-            kind = slot.split("|")[1] if "|" in slot else slot
+            kind = slot.split("|")[0]
             return Conflict(slot=kind, values=[
                 ConflictValue(value=g[0][1].text, article_ids=list(dict.fromkeys(u.article_id for u, _ in g)))
                 for g in groups

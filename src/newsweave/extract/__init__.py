@@ -70,7 +70,7 @@ def extract_doc(doc: Doc, article: Article) -> ArticleExtraction:
     quantities = find_quantities(doc)
     quotes = find_quotes(doc, entities, mentions)
     events = code_events(doc, entities, mentions, timexes, anchor)
-    statements = find_statements(doc, mentions, timexes, quantities, quotes, events, article.headings)
+    statements = find_statements(doc, mentions, timexes, quantities, quotes, events, article.headings, anchor)
     return ArticleExtraction(
         article_id=article.id,
         extracted=True,

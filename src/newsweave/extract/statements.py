@@ -12,11 +12,19 @@ quantities) that decide whether they agree. Built from spaCy's dependency parse:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
 from newsweave.records import Event, Mention, Quantity, Quote, Statement, Timex
+
+# A wire dateline opening the first paragraph: "KVARNSUND, Norland, March 9 (MPA) - ",
+# "SEOUL (Reuters) - ", "WASHINGTON — ". It places the story; it is no part of any claim.
+DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][\w.'’ -]{1,30}?)*,?\s+(?:[A-Z][a-z]{2,}\.?\s+\d{1,2}\s+)?"
+    r"(?:\([^)]{1,40}\)\s*)?[-–—]+\s+(?=[A-Z“\"])"
+)
 
 SPEECH_LEMMAS = {
     "say", "tell", "note", "add", "state", "stress", "write", "explain", "announce", "report", "claim",
@@ -37,17 +45,24 @@ def find_statements(
     quotes: list[Quote],
     events: list[Event],
     headings: Iterable[str] = (),
+    anchor: str | None = None,
 ) -> list[Statement]:
-    """Every atomic statement of the article, in body order."""
+    """Every atomic statement of the article, in body order.
+
+    ``anchor`` (the publish time) turns "since July 2014" into the time elapsed, so that it
+    compares with "for the first time in 11 years" in another outlet.
+    """
     heading_set = {h.strip() for h in headings}
     statements: list[Statement] = []
     for sent in doc.sents:
         if sent.text.strip() in heading_set or len([t for t in sent if not t.is_punct]) < MIN_CLAUSE_TOKENS:
             continue
+        dateline = DATELINE.match(sent.text)
+        cutoff = sent.start_char + dateline.end() if dateline else -1
         for head, tokens, inherited in _clauses(sent):
-            statement = _statement(sent, head, tokens, inherited)
+            statement = _statement(sent, head, [t for t in tokens if t.idx >= cutoff], inherited)
             if statement is not None:
-                _fill_slots(statement, mentions, timexes, quantities, quotes, events, head, inherited)
+                _fill_slots(statement, mentions, timexes, quantities, quotes, events, head, inherited, anchor)
                 statements.append(statement)
     statements += attribute_statements(doc, statements)
     statements.sort(key=lambda st: (st.start, st.predicate != "last"))
@@ -70,12 +85,57 @@ def _clauses(sent: Span) -> list[tuple[Token, list[Token], list[Token]]]:
                 visit(child, [] if _subject_tokens(child) else own_subject)
 
     visit(sent.root, [])
+    # Relative and adverbial clauses with a verb of their own are atomic statements too:
+    # "The call, which began at 6:30 p.m., lasted 40 minutes" says when it began AND how long
+    # it lasted; "12 were injured when fire broke out in the engine room" says where the fire was.
+    seen = {h.i for h, _ in heads}
+    for tok in sent:
+        if tok.i in seen or tok.pos_ not in PREDICATE_POS or not _has_arguments(tok):
+            continue
+        if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
+            antecedent = _antecedent(tok)
+            heads.append((tok, [t for t in antecedent.subtree if not (tok.left_edge.i <= t.i <= tok.right_edge.i)]))
+            seen.add(tok.i)
+        elif tok.dep_ == "advcl" and _subject_tokens(tok) and not _is_speech_frame(tok):
+            heads.append((tok, []))
+            seen.add(tok.i)
     head_set = {h.i for h, _ in heads}
     clauses = []
     for head, inherited in heads:
-        tokens = _own_tokens(head, head_set, sent)
+        tokens = [t for t in _own_tokens(head, head_set, sent) if not _relative_word(t, head)]
+        inherited = [t for t in inherited if t.i not in head_set]
+        while inherited and inherited[-1].is_punct:
+            inherited.pop()
         clauses.append((head, tokens, inherited))
     return clauses
+
+
+def _antecedent(relcl: Token) -> Token:
+    """The noun a relative clause describes.
+
+    The parser often hangs "that"/"which" clauses on the nearest name: in "a phone call with Trump
+    that lasted 20 minutes" it is the call that lasted, not Trump. "which"/"that" do not stand for
+    people, so a clause of theirs on a name inside a prepositional phrase goes to the noun above.
+    """
+    noun = relcl.head
+    pronoun = next((c for c in relcl.children if c.tag_ == "WDT"), None)
+    if (pronoun is not None and noun.pos_ == "PROPN" and noun.dep_ == "pobj"
+            and noun.head.head.pos_ == "NOUN"):
+        return noun.head.head
+    return noun
+
+
+def _relative_word(tok: Token, head: Token) -> bool:
+    """"which"/"that"/"who" opening a relative clause, or "when"/"as" marking an adverbial one."""
+    if tok.head.i != head.i:
+        return False
+    if head.dep_ == "relcl" and tok.tag_ in ("WDT", "WP", "WP$") and tok.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        return True
+    return head.dep_ == "advcl" and tok.dep_ in ("mark", "advmod") and tok.i < head.i and tok.tag_ in ("WRB", "IN")
+
+
+def _is_speech_frame(tok: Token) -> bool:
+    return tok.lemma_.lower() in SPEECH_LEMMAS and not any(c.dep_ in ("dobj", "prep") for c in tok.children)
 
 
 def _reported_content(head: Token) -> Token | None:
@@ -91,6 +151,8 @@ def _reported_content(head: Token) -> Token | None:
 def _subject_tokens(head: Token) -> list[Token]:
     for child in head.children:
         if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            if child.tag_ in ("WDT", "WP") and head.dep_ == "relcl":
+                return []  # "which" stands for the noun the clause hangs from: inherited instead
             return list(child.subtree)
     return []
 
@@ -109,6 +171,8 @@ def _own_tokens(head: Token, head_set: set[int], sent: Span) -> list[Token]:
             # the "and" that joined that clause to this one
             excluded.update(t.i for t in tok.head.children if t.dep_ == "cc" and t.i < tok.i)
     tokens = [t for t in head.subtree if t.i not in excluded and sent.start <= t.i < sent.end]
+    # a clause cut out from between commas takes them along: "The call, [which began at 6], lasted"
+    tokens = [t for t in tokens if not (t.text == "," and (t.i - 1 in excluded or t.i + 1 in excluded))]
     while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
         tokens.pop()
     while tokens and (tokens[0].is_punct or tokens[0].dep_ == "cc" or
@@ -118,7 +182,7 @@ def _own_tokens(head: Token, head_set: set[int], sent: Span) -> list[Token]:
 
 
 def _statement(sent: Span, head: Token, tokens: list[Token], inherited: list[Token]) -> Statement | None:
-    if len([t for t in tokens if not t.is_punct]) < MIN_CLAUSE_TOKENS - 1:
+    if not tokens or len([t for t in tokens if not t.is_punct]) < MIN_CLAUSE_TOKENS - 1:
         return None
     if not any(t.pos_ in PREDICATE_POS for t in tokens):
         return None  # a caption or a heading ("Kang Yu-jung / Presidential Spokesperson"), not a claim
@@ -186,6 +250,7 @@ def _clean_quotes(text: str) -> str:
                 text = text.replace(open_mark, "")
         elif text.count(open_mark) != text.count(close_mark):
             text = text.replace(open_mark, "").replace(close_mark, "")
+    text = re.sub(r"\s*,(\s*,)+", ",", text)  # commas left around a clause that was cut out
     return " ".join(text.strip(" ,;:").split())
 
 
@@ -198,6 +263,7 @@ def _fill_slots(
     events: list[Event],
     head: Token,
     inherited: list[Token],
+    anchor: str | None = None,
 ) -> None:
     spans = [(st.start, st.end)]
     if inherited:
@@ -223,6 +289,7 @@ def _fill_slots(
     st.entity_ids = entity_ids
     st.timexes = [t for t in timexes if inside(t.start, t.end)]
     st.quantities = [q for q in quantities if inside(q.start, q.end)]
+    st.quantities += _elapsed(head.doc, st.timexes, anchor)
     for quote in quotes:
         if quote.start <= st.start and st.end <= quote.end + 1 or (st.start <= quote.start < st.end):
             st.speaker_id = quote.speaker_entity_id
@@ -241,6 +308,20 @@ def _fill_slots(
         ):
             st.head_event = index
     st.measures = [_measure(doc, q) for q in st.quantities]
+
+
+def _elapsed(doc: Doc, timexes: list[Timex], anchor: str | None) -> list[Quantity]:
+    """Durations implied by "since <date>": "first trip since July 2014" is also "first in 11 years"."""
+    from newsweave.extract.timex import elapsed_since
+
+    out = []
+    for timex in timexes:
+        before = _token_at(doc, timex.start)
+        if before is not None and before.i > 0 and doc[before.i - 1].lower_ == "since":
+            quantity = elapsed_since(timex, anchor)
+            if quantity is not None:
+                out.append(quantity)
+    return out
 
 
 def _token_at(doc: Doc, char: int) -> Token | None:
@@ -278,7 +359,7 @@ def _measured_thing(doc: Doc, quantity: Quantity) -> str:
         if tok.head.i == tok.i:
             break
         inside = span.start <= tok.i < span.end
-        if not (inside or tok.pos_ == "ADP" or tok.lemma_.lower() in TRANSPARENT_NOUNS):
+        if not (inside or tok.pos_ in ("ADP", "SCONJ") or tok.dep_ == "prep" or tok.lemma_.lower() in TRANSPARENT_NOUNS):
             break
         tok = tok.head
     if span.start <= tok.i < span.end:
