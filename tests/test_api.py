@@ -280,7 +280,8 @@ def test_events_json_and_csv(client: TestClient) -> None:
 def _near_copy(client: TestClient, story: dict[str, Any]) -> dict[str, Any]:
     """A lightly edited copy of one of the story's articles, as another outlet would run it."""
     original = client.get(f"/api/articles/{story['article_ids'][0]}").json()
-    body = original["body"] + "\nThe Test Wire contributed to this report."
+    # a real added sentence (an editor's credit line would be cleaned away, leaving an exact copy)
+    body = original["body"] + "\nOfficials said more details would be released later in the week."
     return {"text": body, "title": original["title"], "outlet": "Test Wire",
             "url": "https://testwire.example/copy", "published": original["published"]}
 

@@ -509,3 +509,116 @@ def test_wire_dateline_names_the_agency() -> None:
     assert article.outlet == "Yonhap News Agency"
     assert article.title is None
     assert article.body.endswith("data showed Tuesday.")  # "(END)" marker dropped
+
+
+# ------------------------------------------------------------------ invented: pages of unknown outlets
+
+BROADCAST = """KTV NEWS
+Watch live | Radio | Weather | KTV Player
+NEWS › Regional
+
+Evening Bulletin | Posted 2024.11.05 (19:10) | Modified 2024.11.05 (21:30)
+
+River barge sinks near Halden lock, crew rescued
+
+[ANCHOR]
+A cargo barge sank near the Halden lock this afternoon after striking the lock gate. All four crew members were pulled from the water. Omar Said reports.
+
+[REPORT]
+The barge was carrying gravel downstream when it hit the gate shortly after two o'clock.
+
+Greta Moss / Lock Keeper
+It turned sideways in the current and there was nothing the skipper could do.
+
+River traffic will stay closed until divers have checked the gate.
+
+Omar Said, KTV News.
+
+Reporter e-mail: omar.said@ktvnews.example
+Copyright © KTV Kestrel Television Network. All rights reserved.
+"""
+
+
+def test_broadcast_page_of_an_unknown_outlet() -> None:
+    article = clean(text_doc(BROADCAST))
+    assert article.title == "River barge sinks near Halden lock, crew rescued"  # below the stamp bar
+    assert article.outlet == "KTV News"  # masthead, sign-off and e-mail domain agree
+    assert article.authors == ["Omar Said"]  # the anchor's hand-over and the sign-off; not the soundbite
+    assert article.published == "2024-11-05T19:10:00"  # no zone printed, outlet unknown: naive local
+    assert article.updated == "2024-11-05T21:30:00"
+    lines = paragraphs(article)
+    assert lines[0].endswith("Omar Said reports.")
+    assert "Greta Moss / Lock Keeper" in lines  # soundbite captions stay for the quote extractor
+    assert lines[-1] == "River traffic will stay closed until divers have checked the gate."
+    assert_dropped(article, "Omar Said, KTV News.", "Copyright", "Evening Bulletin", "NEWS ›")
+
+
+LOCAL = """RIVERSIDE COURIER
+News   Sport   Business   Letters   Obituaries
+Weather in Lindau: -2°C, clear
+
+Breaking | Courts
+
+Judge halts demolition of Lindau mill pending appeal
+
+Amira Haddad, Courts correspondent
+Published 4 December 2024 10:05
+
+A judge on Wednesday ordered a halt to the demolition of the old Lindau mill until an appeal by local residents has been heard.
+
+The mill, built in 1872, was due to be torn down next week to make room for 140 flats.
+
+"The building is part of who we are," said Ruth Lang, who leads the residents' group.
+
+Riverside Courier · 12 Quay Street, Lindau · Privacy · Contact
+"""
+
+
+def test_local_paper_role_byline_and_footer_outlet() -> None:
+    article = clean(text_doc(LOCAL))
+    assert article.title == "Judge halts demolition of Lindau mill pending appeal"  # not "Breaking | Courts"
+    assert article.authors == ["Amira Haddad"]  # "Name, Role" byline without "By"
+    assert article.outlet == "Riverside Courier"  # capitalised masthead, confirmed by the address footer
+    assert article.published == "2024-12-04T10:05:00"
+    assert paragraphs(article)[0].startswith("A judge on Wednesday ordered a halt")
+    assert_dropped(article, "Weather in Lindau", "Breaking", "Quay Street")
+
+
+DAILY = """The Lakeland Post
+Home | Politics | Business | Sport
+
+BUSINESS › Energy
+
+Lakeland utility raises winter tariffs by a fifth as gas costs climb
+
+Regulator says it will review the increase
+
+By DANA FRY
+Published: 2 Oct. 2024, 08:00
+
+Lakeland Power will raise household tariffs by 20 percent from November, the utility said on Tuesday.
+
+The company blamed higher wholesale gas prices, which have risen for three months in a row.
+
+The regulator said it would review whether the increase was justified.
+
+© 2024 The Lakeland Post. All rights reserved.
+"""
+
+
+def test_headline_above_a_shorter_dek_and_copyright_outlet() -> None:
+    article = clean(text_doc(DAILY))
+    assert article.title == "Lakeland utility raises winter tariffs by a fifth as gas costs climb"
+    assert article.subtitle == "Regulator says it will review the increase"
+    assert article.outlet == "The Lakeland Post"  # masthead and copyright notice agree
+    assert article.authors == ["Dana Fry"]
+
+
+def test_a_lone_top_line_does_not_name_the_outlet() -> None:
+    text = "Morning Briefing\n\n" + WIRE.replace("By JANE DOE, Associated Press\n", "").replace(
+        "Copyright 2025 The Associated Press. All rights reserved. This material may not be published, "
+        "broadcast, rewritten or redistributed without permission.\n",
+        "",
+    )
+    article = clean(text_doc(text.replace("WASHINGTON (AP) — ", "")))
+    assert article.outlet is None  # one unconfirmed signal names nothing

@@ -10,14 +10,19 @@ from newsweave.clean import outlets
 from newsweave.clean.dates import estimate_published, find_stamp, parse_meta_date, weekday_mentions
 from newsweave.clean.language import detect_language
 from newsweave.clean.metadata import (
+    copyright_holder,
     name_case,
     parse_byline,
     parse_credit,
+    parse_name_org,
+    parse_role_byline,
     parse_signoff,
     parse_stamp_line,
+    parse_stamp_segments,
+    reporter_in,
     split_author_field,
 )
-from newsweave.clean.text import clean_text
+from newsweave.clean.text import clean_text, is_breadcrumb
 
 # ------------------------------------------------------------------ stamps
 
@@ -70,6 +75,18 @@ def test_explicit_offset_in_parentheses() -> None:
 )
 def test_sentences_that_mention_dates_are_not_stamp_lines(line: str) -> None:
     assert parse_stamp_line(line) is None
+
+
+def test_stamp_bar_with_program_name_and_two_stamps() -> None:
+    bar = parse_stamp_segments("Evening Bulletin | Posted 2024.11.05 (19:10) | Modified 2024.11.05 (21:30)")
+    assert bar is not None
+    assert [(part.role, part.stamp.iso()) for part in bar if part.stamp] == [
+        ("published", "2024-11-05T19:10:00"),
+        ("updated", "2024-11-05T21:30:00"),
+    ]
+    assert bar[0].rest == "Evening Bulletin"  # the program name stays available as a weak masthead
+    assert parse_stamp_segments("Home | Politics | Economy") is None  # no stamp: a menu
+    assert parse_stamp_segments("Posted 2024.11.05 | Police said the road would reopen tonight.") is None
 
 
 def test_relative_stamp_line() -> None:
@@ -138,6 +155,44 @@ def test_signoffs_and_credits() -> None:
     assert parse_credit("In-Soo Nam edited this article.") == ["In-Soo Nam"]
     assert parse_credit("Editor: Kim Min-ji") == ["Kim Min-ji"]
     assert parse_credit("The president edited the speech himself, aides said.") is None
+    assert parse_credit("With files from The Canadian Press") == []  # credited material, not a byline
+
+
+def test_role_bylines_broadcast_signoffs_and_reporter_handovers() -> None:
+    assert parse_role_byline("Amira Haddad, Courts correspondent").authors == ["Amira Haddad"]
+    assert parse_role_byline("Ben Ortiz and Lea Kim, Staff Writers").authors == ["Ben Ortiz", "Lea Kim"]
+    assert parse_role_byline("Chris Mason, Political editor").authors == ["Chris Mason"]
+    assert parse_role_byline("Dana Fry, Editor") is None  # a bare "Editor" is as often a masthead credit
+    assert parse_role_byline("Ilse Brandt, Presidential Spokeswoman") is None  # a source, not a journalist
+    signoff = parse_name_org("Omar Said, KTV News.")
+    assert signoff is not None and signoff.authors == ["Omar Said"] and signoff.org == "KTV News"
+    known = parse_name_org("Jane Doe, BBC News, Cardiff")
+    assert known is not None and known.outlet == "BBC News" and known.org is None  # the table knows it
+    assert parse_name_org("Jane Doe, John Roe.") is None  # two people, no organisation
+    assert parse_name_org("Thank you, Mr President.") is None
+    intro = "Floods cut off three villages overnight. Our correspondent Mia Berg reports from Lindau."
+    assert reporter_in(intro) == "Mia Berg"
+    assert reporter_in("Prices rose again in May. Omar Said reports.") == "Omar Said"
+    assert reporter_in("The ministry reports.") is None
+    assert reporter_in("She said the agency reports every quarter.") is None
+
+
+def test_copyright_holders() -> None:
+    assert copyright_holder("© 2024 The Riverside Courier. All rights reserved.") == "The Riverside Courier"
+    assert copyright_holder("Copyright © KTV Kestrel Television Network. No rebroadcast.") == (
+        "KTV Kestrel Television Network"
+    )
+    assert copyright_holder("© 2021-2024 Lakeland Media Co. All rights reserved") == "Lakeland Media"
+    assert copyright_holder("© 2024. All rights reserved.") is None
+    assert copyright_holder("Copyright infringement cases rose sharply last year.") is None
+
+
+def test_breadcrumbs() -> None:
+    assert is_breadcrumb("Home > Local > Riverside")
+    assert is_breadcrumb("SPORT › Football")
+    assert is_breadcrumb("Breaking | Courts")
+    assert not is_breadcrumb("Storm Bert: Thousands without power as flood warnings issued")
+    assert not is_breadcrumb("Why the 4/20 rally drew record crowds / Analysis of a movement")
 
 
 def test_name_case() -> None:

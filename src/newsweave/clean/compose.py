@@ -70,6 +70,8 @@ def pick_subtitle(given: dict[str, Any], page: HtmlPage | None, cleaned: Cleaned
         return str(given["subtitle"]).strip()
     if cleaned.subtitle is not None:
         return cleaned.subtitle.text
+    if page is not None and page.meta.subtitle:
+        return page.meta.subtitle  # JSON-LD alternativeHeadline: the dek as printed
     if page is not None:
         description = page.meta.description or page.description
         if description and _norm(description)[:60] not in _norm(body):
@@ -98,7 +100,7 @@ def pick_authors(
         name
         for line in cleaned.of_kind("byline", "signoff")
         for name in (line.byline.authors if line.byline else [])
-    ]
+    ] + cleaned.reporters
     sources = [text_authors]
     site: set[str] = set()
     if page is not None:
@@ -190,7 +192,153 @@ def pick_outlet(
         return program
     if page is not None and page.sitename:
         return _canonical(page.sitename)
+    printed = infer_outlet(cleaned)
+    if printed:
+        return printed
     return outlets.registrable_domain(url) if url else None
+
+
+# ------------------------------------------------------------------ outlet from the page's own words
+
+# Words of a top line that make it a menu rather than a site name.
+_MENU_WORDS = re.compile(r"\b(?:home|menu|search|sign in|log ?in|subscribe|live tv)\b", re.I)
+_URL_HOST = re.compile(r"https?://([\w.-]+)", re.I)
+
+
+@dataclass
+class _Signal:
+    kind: str  # masthead | copyright | signoff | footer
+    name: str
+
+
+def infer_outlet(cleaned: Cleaned) -> str | None:
+    """The outlet of a page whose outlet the table does not know, from what the page prints about
+    itself: the masthead on its first line, the holder of its copyright notice, the organisation
+    in a reporter's sign-off ("Omar Said, KTV News."), the name opening its address footer.
+    E-mail and link domains support a name that matches them ("@ktvnews.example" ~ "KTV News")
+    but never name an outlet on their own.
+
+    Signals that name the same outlet (same words, or a shared acronym: "KTV NEWS" and "KTV
+    Kestrel Television Network") form a group. A group counts when two independent kinds of
+    signal back it, or when it is a copyright notice alone (the page says outright whose it is);
+    the best-backed group wins. ``None`` when nothing on the page names a source."""
+    signals = _outlet_signals(cleaned)
+    if not signals:
+        return None
+    domains = _domain_labels(cleaned)
+    best: tuple[int, int] | None = None
+    chosen: list[_Signal] = []
+    for signal in signals:
+        group = [other for other in signals if _same_outlet(signal.name, other.name)]
+        kinds = {member.kind for member in group}
+        backed = any(_domain_matches(label, member.name) for label in domains for member in group)
+        support = len(kinds) + (1 if backed else 0)
+        if support < 2 and kinds != {"copyright"}:
+            continue
+        rank = (support, 1 if "copyright" in kinds else 0)
+        if best is None or rank > best:
+            best, chosen = rank, group
+    return _display_name(chosen, cleaned) if chosen else None
+
+
+# The name readers see: a sign-off or masthead names the brand; a copyright notice or address
+# footer often names the company that owns it ("KTV Kestrel Television Network").
+_KIND_ORDER = ("signoff", "masthead", "footer", "copyright")
+_GENERIC_ACRONYMS = {"TV", "FM", "AM", "NEWS", "THE", "ONLINE", "DAILY", "LIVE", "RADIO"}
+
+
+def _display_name(group: list[_Signal], cleaned: Cleaned) -> str:
+    group = sorted(group, key=lambda signal: _KIND_ORDER.index(signal.kind))
+    name = group[0].name
+    if not name.isupper():
+        return name
+    same = [s.name for s in group if _outlet_key(s.name) == _outlet_key(name) and not s.name.isupper()]
+    return same[0] if same else _recase(name, cleaned)
+
+
+def _recase(name: str, cleaned: Cleaned) -> str:
+    """An all-caps masthead in ordinary case: words the page writes in capitals inside mixed-case
+    text are acronyms and stay ("KTV NEWS" -> "KTV News" on a page that says "Contact KTV")."""
+    acronyms = {
+        word
+        for line in cleaned.lines
+        if not line.text.isupper()
+        for word in re.findall(r"\b[A-Z]{2,}\b", line.text)
+        if word not in _GENERIC_ACRONYMS
+    }
+    words = []
+    for word in name.split():
+        keep = word in acronyms or (len(word) <= 4 and not re.search(r"[AEIOUY]", word))
+        words.append(word if keep else word.capitalize())
+    return " ".join(words)
+
+
+def _outlet_signals(cleaned: Cleaned) -> list[_Signal]:
+    signals: list[_Signal] = []
+    lines = cleaned.lines
+    if lines:
+        first = lines[0]
+        if (
+            first.kind not in ("byline", "stamp", "title")
+            and 1 <= first.words <= 6
+            and not re.search(r"[.!?,:;|>›»/·]", first.text)
+            and not _MENU_WORDS.search(first.text)
+        ):
+            signals.append(_Signal("masthead", first.text))
+    for line in lines:
+        holder = metadata.copyright_holder(line.text) if line.kind in ("footer", "tail", "nav") else None
+        if holder:
+            signals.append(_Signal("copyright", holder))
+        if line.byline and line.byline.org:
+            signals.append(_Signal("signoff", line.byline.org))
+    for line in lines[cleaned.end :]:
+        # an address footer opens with the publisher's name: "Riverside Courier · 12 Quay Street, ..."
+        parts = re.split(r"\s+[·|•]\s+", line.text)
+        lead = parts[0].strip()
+        if len(parts) >= 3 and re.fullmatch(metadata.ORG_NAME, lead) and 2 <= len(lead.split()) <= 6:
+            signals.append(_Signal("footer", lead))
+    return signals
+
+
+def _outlet_key(name: str) -> str:
+    return re.sub(r"^the", "", _compact(name))
+
+
+def _same_outlet(a: str, b: str) -> bool:
+    """Same name (case, spacing, a leading "The" aside), or a shared acronym such as "KTV"."""
+    if _outlet_key(a) == _outlet_key(b):
+        return True
+    shared = _acronyms(a) | _acronyms(b)
+    return any(re.search(rf"\b{word}\b", a) and re.search(rf"\b{word}\b", b) for word in shared)
+
+
+def _acronyms(name: str) -> set[str]:
+    """Capitalised words that are acronyms: only a mixed-case name tells (in "RIVERSIDE COURIER"
+    every word is capitalised, in "KTV Kestrel Television Network" only "KTV")."""
+    if name.isupper():
+        return set()
+    return {word for word in re.findall(r"\b[A-Z]{2,6}\b", name) if word not in _GENERIC_ACRONYMS}
+
+
+def _domain_labels(cleaned: Cleaned) -> set[str]:
+    """The site labels of e-mail addresses and links on the page ("nbnnews" of erik.dahl@nbnnews.example)."""
+    labels: set[str] = set()
+    for line in cleaned.lines:
+        hosts = metadata.emails_in(line.text) + _URL_HOST.findall(line.text)
+        for host in hosts:
+            domain = outlets.registrable_domain(host)
+            if domain:
+                labels.add(domain.split(".")[0])
+    return {label for label in labels if len(label) >= 4}
+
+
+def _domain_matches(label: str, name: str) -> bool:
+    """A site label spells the outlet name or its distinctive end ("riversidecourier" ~ "The
+    Riverside Courier", "lakelandpost" ~ "The Lakeland Post")."""
+    key = _outlet_key(name)
+    return (
+        label == key or (len(label) >= 6 and key.endswith(label)) or (len(key) >= 6 and label.endswith(key))
+    )
 
 
 # A wire dateline opens the first paragraph: "SEOUL, June 10 (Yonhap) --", "WASHINGTON (AP) —".
@@ -233,13 +381,11 @@ def _zone_agrees(zone: str, evidence: Evidence) -> bool:
 def gather_evidence(cleaned: Cleaned, url: str | None) -> Evidence:
     evidence = Evidence(host_zone=outlets.timezone_for_host(url) if url else None)
     for line in cleaned.lines:
-        stamp_line = line.stamp
-        if stamp_line is None:
-            continue
-        if stamp_line.zone_hint and not evidence.label_zone:
-            evidence.label_zone = stamp_line.zone_hint
-        if stamp_line.stamp and stamp_line.stamp.zone is not None:
-            evidence.page_offsets.append(stamp_line.stamp.zone)
+        for stamp_line in line.stamps:
+            if stamp_line.zone_hint and not evidence.label_zone:
+                evidence.label_zone = stamp_line.zone_hint
+            if stamp_line.stamp and stamp_line.stamp.zone is not None:
+                evidence.page_offsets.append(stamp_line.stamp.zone)
     if evidence.host_zone is None:
         for line in cleaned.lines:
             for email in metadata.emails_in(line.text):
@@ -280,8 +426,6 @@ def pick_dates(
         published=_given_date(given.get("published")) or _local_iso(published, zone),
         updated=_given_date(given.get("updated")) or _local_iso(updated, zone),
     )
-    if dates.updated and dates.updated == dates.published:
-        dates.updated = None
     if dates.published is None:
         dates.published, dates.estimated = _relative_or_estimate(cleaned, body, fetched)
     return dates
@@ -320,18 +464,15 @@ def _text_stamp(cleaned: Cleaned, role: str) -> Stamp | None:
     several, one with a time of day is preferred (" date 2025-06-11" vs "입력 2025.06.11 (15:46)")."""
     found: list[Stamp] = []
     for line in cleaned.lines[: cleaned.start] + cleaned.of_kind("stamp"):
-        stamp_line = line.stamp
-        if (
-            stamp_line is None
-            or stamp_line.stamp is None
-            or line.kind == "related"
-            or line.index >= cleaned.end
-        ):
+        if line.kind == "related" or line.index >= cleaned.end:
             continue  # stamps after the article belong to related links
-        if stamp_line.role == role or (
-            role == "published" and stamp_line.role is None and line.index < cleaned.start
-        ):
-            found.append(stamp_line.stamp)
+        for stamp_line in line.stamps:
+            if stamp_line.stamp is None:
+                continue
+            if stamp_line.role == role or (
+                role == "published" and stamp_line.role is None and line.index < cleaned.start
+            ):
+                found.append(stamp_line.stamp)
     for line in cleaned.of_kind("byline"):
         if role == "published" and line.byline and line.byline.stamp:
             found.append(line.byline.stamp)

@@ -57,6 +57,7 @@ class PageMeta:
     og_title: str | None = None
     twitter_title: str | None = None
     description: str | None = None
+    subtitle: str | None = None  # JSON-LD alternativeHeadline (the dek)
     site_name: str | None = None
     ld_authors: list[str] = field(default_factory=list)  # JSON-LD Person authors
     tag_authors: list[str] = field(default_factory=list)  # author meta tags
@@ -251,6 +252,9 @@ def _merge_json_ld(meta: PageMeta, item: dict[str, Any]) -> None:
     headline = _text(item.get("headline"))
     if headline and not generic:
         meta.title = headline
+    alternative = _text(item.get("alternativeHeadline"))
+    if alternative and not generic and alternative != headline:
+        meta.subtitle = alternative
     people = list(_people(item.get("author")))
     if people and not generic:
         meta.ld_authors = people

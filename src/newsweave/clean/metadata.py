@@ -33,6 +33,10 @@ _EDITED_THIS = re.compile(
     re.I,
 )
 _EDITOR_LABEL = re.compile(r"^(?:editors?|edited by|editing by|copy ?editor|redaktion)\s*[:\-]\s*(.+)$", re.I)
+# "With files from The Canadian Press": material credited at the end (Canadian usage), not a byline.
+_WITH_FILES = re.compile(
+    r"^with (?:(?:additional )?files|(?:additional )?reporting|contributions?) (?:from|by)\s+(.+?)\.?$", re.I
+)
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|/|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.I)
 _PARTICLES = {
     "de",
@@ -130,6 +134,9 @@ class Byline:
     day_only: bool = False
     stamp: Stamp | None = None
     emails: list[str] = field(default_factory=list)
+    # an organisation printed after the name that the outlet table does not know ("Omar Said,
+    # KTV News."): a candidate outlet name, to be confirmed by other signals on the page
+    org: str | None = None
 
 
 @dataclass
@@ -304,7 +311,7 @@ def parse_credit(line: str) -> list[str] | None:
     "Editing by Jane Doe", "Editor: Jane Doe". Returns the credited names."""
     if len(line.split()) > 20:
         return None
-    for pattern in (_EDITED_THIS, _EDITOR_LABEL):
+    for pattern in (_EDITED_THIS, _EDITOR_LABEL, _WITH_FILES):
         match = pattern.match(line.strip())
         if match:
             return split_names(match.group(1).strip(" ."), allow_single=True) or []
@@ -316,6 +323,67 @@ def parse_credit(line: str) -> list[str] | None:
             names += split_names(match.group(1).strip(" ."), allow_single=True) or []
         return names
     return None
+
+
+# A journalist's job title after the name: "Courts reporter", "Senior Political Correspondent".
+# A bare "Editor" is left out: "Jane Doe, Editor" is as often the masthead's editor credit.
+_ROLE_TITLE = re.compile(
+    r"^(?:[\w'’-]+\s+){0,3}(?:writer|reporter|correspondent|columnist|journalist|redakteur(?:in)?|"
+    r"reporterin|korrespondent(?:in)?)s?$|^(?:[\w'’-]+\s+){1,3}editors?$",
+    re.I,
+)
+# An organisation name as printed: capitalised words, joined by a few lower-case function words.
+ORG_NAME = r"(?:The\s+)?[A-Z0-9][\w&'’-]*(?:\s+(?:[A-Z0-9&][\w&'’-]*|of|and|for|the|on|de|du|der|des))*"
+_NAME_ORG = re.compile(rf"^[-–—]*\s*([^,]{{3,60}}),\s*({ORG_NAME})(?:,\s*[A-Z][\w'’. -]{{1,30}})?\.?$")
+_REPORTS = re.compile(
+    r"(?:(?:our|the)\s+(?:[\w-]+\s+){0,3}(?:correspondent|reporter|editor)\s+)?(.+?)\s+reports"
+    r"(?:\s+from\s+[A-Z][^.!?]{1,40})?\.",
+    re.I,
+)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][\"”’)])\s+")
+
+
+def parse_role_byline(line: str) -> Byline | None:
+    """A byline without "By": names, a comma and a journalist's job title
+    ("Amira Haddad, Courts correspondent"). Callers use it on head lines only."""
+    names_part, comma, role = line.partition(",")
+    role = role.strip(" .")
+    if not comma or len(line.split()) > 10 or "," in role or not _ROLE_TITLE.match(role):
+        return None
+    names = split_names(names_part.strip())
+    return Byline(authors=names) if names else None
+
+
+def parse_name_org(line: str) -> Byline | None:
+    """A broadcast-style sign-off: a name, then the organisation it reports for and maybe a place
+    ("Omar Said, KTV News.", "Jane Doe, BBC News, Cardiff"). Callers use it on the line that
+    ends the article only: elsewhere "Name, Place." may be anything."""
+    if len(line.split()) > 10:
+        return None
+    match = _NAME_ORG.match(line.strip())
+    if match is None:
+        return None
+    names = split_names(match.group(1).strip())
+    org = match.group(2).strip()
+    if not names or looks_like_name(org) or _ROLE_TITLE.match(org):
+        return None  # "Jane Doe, John Roe" is a list of people; "Jane Doe, Staff writer" a role byline
+    known = outlets.by_masthead(org)
+    return Byline(authors=names, outlet=known.name if known else None, org=None if known else org)
+
+
+def reporter_in(paragraph: str) -> str | None:
+    """The reporter a broadcast anchor hands over to, in the intro's last sentence:
+    "... the longest so far. Omar Said reports." / "Our correspondent Jane Doe reports from Kyiv."."""
+    if not paragraph.rstrip().endswith("reports.") and " reports from " not in paragraph:
+        return None  # cheap test first: most paragraphs end otherwise
+    last = _SENTENCE_SPLIT.split(paragraph.strip())[-1]
+    match = _REPORTS.fullmatch(last)
+    if match is None:
+        return None
+    name = match.group(1).strip()
+    if not 2 <= len(name.split()) <= 4 or not looks_like_name(name):
+        return None
+    return name_case(name)
 
 
 # ------------------------------------------------------------------ stamp lines
@@ -361,6 +429,53 @@ def parse_stamp_line(line: str) -> StampLine | None:
         return StampLine(role=role, stamp=found[0], zone_hint=zone_hint, rest=rest)
     ago, day_only, _ = relative
     return StampLine(role=role, stamp=None, ago=ago, day_only=day_only, zone_hint=zone_hint, rest=rest)
+
+
+def parse_stamp_segments(line: str) -> list[StampLine] | None:
+    """A stamp bar of several segments: "Evening Bulletin | Posted 2024.11.05 (19:10) | Modified
+    2024.11.05 (21:30)". Each segment is a stamp or a short label (a program or section name);
+    the stamps come back in order, the labels joined in the first one's ``rest``."""
+    if len(line) > 160:
+        return None
+    segments = [part for part in re.split(r"\s+[|·•]\s+", line.strip()) if part.strip()]
+    if len(segments) < 2:
+        return None
+    stamps: list[StampLine] = []
+    labels: list[str] = []
+    for segment in segments:
+        found = parse_stamp_line(segment)
+        if found is not None and (found.stamp is not None or found.ago is not None):
+            stamps.append(found)
+        elif len(segment.split()) <= 4 and not re.search(r"[.!?]$", segment):
+            labels.append(segment)
+        else:
+            return None  # a segment that is neither stamp nor label: not a stamp bar
+    if not stamps:
+        return None
+    stamps[0].rest = " ".join([*labels, stamps[0].rest]).strip()
+    return stamps
+
+
+_COPYRIGHT = re.compile(
+    r"(?:©|\([cC]\)|\b[Cc]opyright\b|\bCOPYRIGHT\b)\s*(?:©\s*)?"
+    r"(?:(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2,4})?\s*,?\s*)?(?:[Bb]y\s+)?"
+    rf"({ORG_NAME})(?=\s*(?:[.,;|·•]|$))"
+)
+_LEGAL_FORM = re.compile(r"\s+(?:Co|Inc|Ltd|LLC|AS|ASA|AB|GmbH|AG|SA|plc|Corp|KG|Oy)$")
+
+
+def copyright_holder(text: str, at_start: bool = False) -> str | None:
+    """The holder named in a copyright notice ("© 2024 The Lakeland Post. All rights reserved."
+    -> "The Lakeland Post"), without a legal-form suffix; ``None`` without a notice. With
+    ``at_start`` the notice must open the line."""
+    match = _COPYRIGHT.match(text.strip()) if at_start else _COPYRIGHT.search(text)
+    if match is None:
+        return None
+    holder = _LEGAL_FORM.sub("", match.group(1).strip())
+    first = holder.split()[0].casefold() if holder.split() else ""
+    if first in ("all", "alle", "tous", "todos") or not any(ch.isalpha() for ch in holder):
+        return None  # "© 2026. All rights reserved." names nobody
+    return holder
 
 
 def masthead_in(text: str) -> outlets.Outlet | None:

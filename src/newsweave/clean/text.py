@@ -5,7 +5,9 @@ caption such as "Kang Yu-jung / Presidential Spokesperson"). All others are clut
 ``subtitle``, ``byline``, ``signoff`` ("Write to ... at ..."), ``credit`` (editors), ``stamp`` (date
 lines), ``related``, ``readtime``, ``nav``, ``tail``, ``image``, ``caption``, ``duplicate``,
 ``prompt`` (calls to action), ``footer``, ``masthead``, ``email``, ``marker`` ("[LEAD]"),
-``separator``. Some carry metadata that :mod:`newsweave.clean.compose` reads.
+``separator``. Some carry metadata that :mod:`newsweave.clean.compose` reads. Sign-offs include a
+broadcast reporter's "Name, Outlet." closing line; stamp lines include stamp bars
+("Program | Posted ... | Modified ...").
 
 1. Pattern labels (:func:`label_line`): features of the line alone that mark clutter for sure,
    e.g. an e-mail-only line, a "3 Min read" line, a stamp line, a byline, an image.
@@ -15,8 +17,10 @@ lines), ``related``, ``readtime``, ``nav``, ``tail``, ``image``, ``caption``, ``
    sentence-like lines score positive and headline-like short lines score negative (the idea of
    Finn et al.'s Body Text Extraction). Navigation lists above and related lists below fall outside.
 4. Inside the block, short lines followed by a paragraph become headings, and runs of short
-   lines become link lists; above the block, the headline sits right above the byline/date
-   lines (or above the dek that sits there).
+   lines become link lists; a "Name, Outlet." line closing the block is a sign-off. Above the
+   block, the headline sits right above the byline/date lines (or above the dek that sits
+   there), or right below them when breadcrumbs and section labels stand above
+   (:func:`pick_title`).
 
 HTML pages come out of trafilatura already mostly clean, so ``mode="html"`` applies steps 1-2
 (high-precision labels) and leaves the block finder out: trafilatura's own output holds lists,
@@ -28,7 +32,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from newsweave.clean import metadata
@@ -102,6 +106,10 @@ _PROMPT_WEAK = re.compile(
     r"e-?mail|comments?|kommentare?|recommended|trending|related|newsletter|subscribe|menu|search|home)\W*$",
     re.I,
 )
+# A stamp label left without its date: HTML extraction keeps the text around <time> elements.
+_STAMP_LABEL_ONLY = re.compile(
+    r"^[\W_]*(?:(?:first |last )?(?:published|updated|posted|modified)(?: on| at)?)[\W_]*$", re.I
+)
 _FOOTER = re.compile(
     r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|"
     r"\(\d+\s*/\s*\d+\s*\w{0,2}\)|standards board|terms of (?:use|service)|privacy policy|"
@@ -118,6 +126,7 @@ class Line:
     kind: str = ""  # "" until decided
     byline: Byline | None = None
     stamp: StampLine | None = None
+    more_stamps: list[StampLine] = field(default_factory=list)  # further stamps of a stamp bar
     credit: list[str] | None = None
     masthead: Outlet | None = None
     alt: str | None = None  # alt text of an image line
@@ -130,6 +139,11 @@ class Line:
     def kept(self) -> bool:
         return self.kind in KEPT
 
+    @property
+    def stamps(self) -> list[StampLine]:
+        """Every stamp the line prints ("Posted ... | Modified ..." holds two)."""
+        return ([self.stamp] if self.stamp else []) + self.more_stamps
+
 
 @dataclass
 class Cleaned:
@@ -138,6 +152,8 @@ class Cleaned:
     end: int = 0
     title: Line | None = None
     subtitle: Line | None = None
+    # reporters named inside the body, e.g. by a broadcast anchor ("... Omar Said reports.")
+    reporters: list[str] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -276,6 +292,13 @@ def label_line(line: Line, mode: Mode) -> None:
     if stamp and not (mode == "html" and _dated_content(stamp)):
         line.kind, line.stamp = "stamp", stamp
         return
+    bar = metadata.parse_stamp_segments(text) if "|" in text or "·" in text or "•" in text else None
+    if bar and (mode == "txt" or any(part.role for part in bar)):
+        line.kind, line.stamp, line.more_stamps = "stamp", bar[0], bar[1:]
+        return
+    if _STAMP_LABEL_ONLY.match(text):
+        line.kind = "stamp"  # the label of a stamp whose date the extractor dropped ("· Updated")
+        return
     masthead = metadata.masthead_in(text)
     if masthead and words <= 8:
         line.kind, line.masthead = "masthead", masthead
@@ -306,6 +329,8 @@ def is_footer(line: Line, mode: Mode) -> bool:
         return False
     if line.words <= 20 and not is_prose(line):
         return True
+    if metadata.copyright_holder(line.text, at_start=True):
+        return True  # "Copyright Example Wire Service. Republished under licence." (any mode)
     return mode == "txt" and bool(re.search(r"©|copyright|all rights reserved", line.text, re.I))
 
 
@@ -526,14 +551,47 @@ def _drop_link_runs(lines: list[Line], start: int, end: int) -> None:
 
 def label_bare_bylines(lines: list[Line], start: int) -> None:
     """A head line that is only a name, next to a masthead, byline or stamp, is a byline without
-    "By" ("Sarah Smith" above "BBC News, Cardiff")."""
+    "By" ("Sarah Smith" above "BBC News, Cardiff"); so is a head line of names and a journalist's
+    job title anywhere in the head ("Amira Haddad, Courts correspondent")."""
     for line in lines[1:start]:
-        if line.kind or not metadata.looks_like_name(line.text) or line.words < 2:
+        if line.kind:
+            continue
+        role_byline = metadata.parse_role_byline(line.text)
+        if role_byline is not None:
+            line.kind, line.byline = "byline", role_byline
+            continue
+        if not metadata.looks_like_name(line.text) or line.words < 2:
             continue
         neighbours = [lines[i] for i in (line.index - 1, line.index + 1) if 0 <= i < len(lines)]
         if any(n.kind in ("masthead", "byline", "stamp") for n in neighbours):
             line.kind = "byline"
             line.byline = Byline(authors=[metadata.name_case(line.text)])
+
+
+def label_end_signoff(lines: list[Line], start: int, end: int) -> None:
+    """A broadcast-style sign-off closes the report: "Omar Said, KTV News." as the last kept line
+    of the body block, or as the line right after it. Only there: a "Name, Organisation." line
+    elsewhere may be content."""
+    last_kept = next((line for line in reversed(lines[start:end]) if line.kept), None)
+    after = lines[end] if end < len(lines) and not lines[end].kind else None
+    for line in (last_kept, after):
+        if line is None or line.kind == "speaker":
+            continue
+        signoff = metadata.parse_name_org(line.text)
+        if signoff is not None:
+            line.kind, line.byline = "signoff", signoff
+            return
+
+
+def find_reporters(lines: list[Line], start: int, end: int) -> list[str]:
+    """Reporters an anchor intro hands over to ("... Omar Said reports."): the intro is one of
+    the first two paragraphs. The sentence stays in the body; the name is an author."""
+    found: list[str] = []
+    for line in [line for line in lines[start:end] if line.kind == "body"][:2]:
+        name = metadata.reporter_in(line.text)
+        if name and name not in found:
+            found.append(name)
+    return found
 
 
 def label_outside(cleaned: Cleaned) -> None:
@@ -559,24 +617,40 @@ def label_outside(cleaned: Cleaned) -> None:
 
 
 def pick_title(lines: list[Line], start: int) -> Line | None:
-    """The headline: right above the first byline/date line (or above the dek that is right
-    above it); without such lines, the first headline-like line of the head."""
+    """The headline, found by where it stands relative to the byline/date block:
+
+    - right above the first byline/date line, or above the dek that is right above it
+      (headline, dek, byline: the first of two headline-like lines is the headline);
+    - right below the byline/date block when what is above it is page furniture (a section
+      label or breadcrumb over a "Posted ..." bar, then the headline, then the body);
+    - without such lines, the first headline-like line of the head.
+
+    Breadcrumbs, section labels, capitalised site names, tickers and "Name, Role" lines are
+    never headlines (:func:`is_title_candidate`)."""
     meta = [line.index for line in lines[:start] if line.kind in ("byline", "stamp")]
     if meta and meta[0] > 0:
         above = lines[meta[0] - 1]
         higher = lines[meta[0] - 2] if meta[0] >= 2 else None
-        if (
-            higher is not None
-            and not higher.kind
-            and is_headline(higher)
-            and higher.words >= 4
-            and not above.kind
-            and (is_prose(above) or above.words > higher.words)
-        ):
-            return higher  # headline, then dek, then byline
-        if not above.kind and is_headline(above):
+        if is_title_candidate(above):
+            if (
+                higher is not None
+                and is_title_candidate(higher)
+                and higher.words >= 4
+                and (is_prose(above) or above.words >= 4)
+            ):
+                return higher  # headline, then dek, then byline
             return above
-    candidates = [line for line in lines[:start] if not line.kind and is_headline(line)]
+        below = meta[0]
+        while below < start and lines[below].kind in ("byline", "stamp"):
+            below += 1
+        if (
+            below < start
+            and is_title_candidate(lines[below])
+            and lines[below].words >= 3
+            and not _SENTENCE_END.search(lines[below].text)  # a headline, not a caption or sentence
+        ):
+            return lines[below]
+    candidates = [line for line in lines[:start] if is_title_candidate(line)]
     return candidates[0] if candidates else None
 
 
@@ -588,6 +662,33 @@ def is_headline(line: Line) -> bool:
         return False  # a breadcrumb or menu: "Home | World | Politics"
     first = text.lstrip("\"'“‘")[:1]
     return bool(first) and not first.islower()
+
+
+_CRUMB_SEPARATOR = re.compile(r"\s+(?:[|>›»/→]|::)\s+")
+# Weather and market widgets print readings: "3°C, light snow", "3.50% ▲0.25".
+_WIDGET = re.compile(r"-?\d+\s*°\s*[CF]?\b|[▲▼△▽]\s*\d")
+
+
+def is_breadcrumb(text: str) -> bool:
+    """Section paths and labels: "Home > Local > Lindau", "NEWS > Regional", "Breaking | Courts"
+    (two or more parts of at most three words each, joined by path or bar separators)."""
+    parts = _CRUMB_SEPARATOR.split(text.strip())
+    return len(parts) >= 2 and all(1 <= len(part.split()) <= 3 for part in parts)
+
+
+def is_title_candidate(line: Line) -> bool:
+    """An undecided head line that can be the headline: headline-shaped, and not a breadcrumb,
+    a capitalised site name or section label ("KTV NEWS", "POLITICS"), a widget reading or a
+    "Name, Role" byline."""
+    if line.kind or not is_headline(line):
+        return False
+    text = line.text
+    if is_breadcrumb(text) or _WIDGET.search(text):
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    if line.words <= 4 and letters and all(ch.isupper() for ch in letters):
+        return False
+    return metadata.parse_role_byline(text) is None
 
 
 def is_dek(line: Line, lines: list[Line]) -> bool:
@@ -622,6 +723,8 @@ def clean_text(
     if mode == "txt":
         cleaned.start, cleaned.end = body_span(lines)
         label_inside(lines, cleaned.start, cleaned.end)
+        label_end_signoff(lines, cleaned.start, cleaned.end)
+        cleaned.reporters = find_reporters(lines, cleaned.start, cleaned.end)
         label_outside(cleaned)
     else:
         cleaned.start, cleaned.end = 0, len(lines)
@@ -639,11 +742,20 @@ def _label_html(lines: list[Line], headings: set[str]) -> None:
 
 
 def _label_repeated_title(lines: list[Line], title: str) -> None:
-    """The headline printed again as the first line (alone or as "Title | Section | Site")."""
+    """The headline printed again near the top (alone or as "Title | Section | Site"), and the
+    kicker or section label above it ("Politics / Diplomacy", "Business · Wire"): extracted
+    HTML text often starts with the article header."""
     key = " ".join(title.casefold().split())
-    first = next((line for line in lines if not line.kind), None)
-    if first is None or first.kind:
-        return
-    text = first.text.casefold()
-    if same_line(text, key) or (text.startswith(key) and re.match(r"^\s*[|–—]\s*\S", text[len(key) :])):
-        first.kind = "title"
+    head: list[Line] = []
+    for line in lines:
+        if line.kind:
+            continue
+        text = line.text.casefold()
+        if same_line(text, key) or (text.startswith(key) and re.match(r"^\s*[|–—]\s*\S", text[len(key) :])):
+            line.kind = "title"
+            for kicker in head:
+                kicker.kind = "nav"  # at most two short non-sentence lines, collected below
+            return
+        if len(head) >= 2 or line.words > 5 or is_prose(line) or _SENTENCE_END.search(line.text):
+            return  # the article has begun: a later line equal to the title is content
+        head.append(line)
