@@ -540,7 +540,7 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
     rows, cols = np.nonzero(np.triu(scores >= ALIGN_THRESHOLD, k=1))
     pairs = sorted(zip(scores[rows, cols].tolist(), rows.tolist(), cols.tolist(), strict=True),
                    key=lambda p: (-p[0], p[1], p[2]))
-    for score, i, j in pairs:
+    for _score, i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
