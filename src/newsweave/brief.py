@@ -6,6 +6,7 @@ the numbers resolve in the closing "Sources" list (outlet, title, date).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -39,12 +40,15 @@ def render_brief(story: Story, articles: Sequence[Article], entities: dict[str, 
     outlets = _outlet_names(articles)
     lines: list[str] = [f"# {story.title}", ""]
 
-    coverage = ", ".join(f"{outlets[a.id]} {cite([a.id])}" for a in articles)
-    when = f"The main event happened on {story.event_date}" if story.event_date else "The main event date is unknown"
-    lines.append(
-        sentence(f"{when}; {len(articles)} article(s) from {len(set(outlets.values()))} outlet(s) report it: {coverage}",
-                 [a.id for a in articles])
-    )
+    names = [f"{outlets[a.id]} {cite([a.id])}" for a in articles]
+    coverage = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    n_outlets = len(set(outlets.values()))
+    count = f"{_number_word(n_outlets).capitalize()} outlet{'s' if n_outlets != 1 else ''}"
+    lines.append(f"{count} {'report' if n_outlets != 1 else 'reports'} this story: {coverage}.")
+    if story.event_date:
+        from newsweave.corroborate import human_date
+
+        lines[-1] += " " + sentence(f"Its main event took place {human_date(story.event_date)}", [a.id for a in articles])
     lines.append("")
     lead = (corroborated or conflicting or single)[:MAX_SUMMARY_FACTS]
     if lead:
@@ -70,6 +74,9 @@ def render_brief(story: Story, articles: Sequence[Article], entities: dict[str, 
         lines.append(f"- {sentence('The sources give no incompatible values for any fact they share', [a.id for a in articles])}")
     lines.append("")
 
+    # Single-source statements that cannot stand alone ("It lasted the longest") stay in the
+    # report but not in the brief: a reader could not tell what they are about.
+    single = [f for f in single if _stands_alone(f.text)]
     if single:
         lines += ["## Reported by only one outlet", ""]
         by_outlet: dict[str, list[Fact]] = defaultdict(list)
@@ -88,13 +95,19 @@ def render_brief(story: Story, articles: Sequence[Article], entities: dict[str, 
     if story.quotes:
         lines += ["## Who said what", ""]
         by_speaker: dict[str, list] = defaultdict(list)
+        display: dict[str, str] = {}
         for quote in story.quotes:
+            if len(quote.text.split()) < 4:
+                continue  # a quoted phrase inside someone's paraphrase, not a quote worth listing
             name = quote.speaker or "Unattributed"
             if quote.speaker_entity_id and entities and quote.speaker_entity_id in entities:
                 name = entities[quote.speaker_entity_id].name
-            by_speaker[name].append(quote)
-        for speaker in sorted(by_speaker, key=lambda s: (s == "Unattributed", -len(by_speaker[s]), s)):
-            lines += [f"### {speaker}", ""]
+            key = name.lower()
+            display.setdefault(key, name[0].upper() + name[1:])
+            by_speaker[key].append(quote)
+        named = {k for k, quotes in by_speaker.items() if any(q.speaker_entity_id for q in quotes)}
+        for speaker in sorted(by_speaker, key=lambda k: (k not in named, k == "unattributed", -len(by_speaker[k]), k)):
+            lines += [f"### {display[speaker]}", ""]
             seen: set[str] = set()
             for quote in by_speaker[speaker]:
                 key = " ".join(quote.text.lower().split())[:80]
@@ -103,7 +116,7 @@ def render_brief(story: Story, articles: Sequence[Article], entities: dict[str, 
                 seen.add(key)
                 if len(seen) > MAX_QUOTES_PER_SPEAKER:
                     break
-                text = quote.text.strip().strip('“”"')
+                text = re.sub(r"^that\s+", "", quote.text.strip().strip('“”"'))
                 if quote.direct:
                     lines.append(f"- “{text}” {cite([quote.article_id])}")
                 else:
@@ -112,8 +125,11 @@ def render_brief(story: Story, articles: Sequence[Article], entities: dict[str, 
 
     if story.timeline:
         lines += ["## Timeline", ""]
+        latest = max((a.published or "")[:10] for a in articles)
         for entry in story.timeline:
-            lines.append(f"- **{entry.date}**: {sentence(entry.text, entry.article_ids)}")
+            # compared at the entry's own granularity: "2025-11" is upcoming in June 2025, "2025" is not
+            upcoming = " (upcoming)" if latest and entry.date > latest[:len(entry.date)] else ""
+            lines.append(f"- **{entry.date}**{upcoming}: {sentence(entry.text, entry.article_ids)}")
         lines.append("")
 
     lines += ["## Sources", ""]
@@ -123,6 +139,17 @@ def render_brief(story: Story, articles: Sequence[Article], entities: dict[str, 
         where = article.url or article.path
         lines.append(f"{numbers[article.id]}. {outlets[article.id]}, {title}, {when}. {where}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _number_word(n: int) -> str:
+    words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
+def _stands_alone(text: str) -> bool:
+    words = text.split()
+    return len(words) >= 6 and words[0].lower().strip("“\"") not in {
+        "it", "they", "this", "that", "these", "those", "he", "she", "we", "i", "there", "such"}
 
 
 def _outlet_names(articles: Sequence[Article]) -> dict[str, str]:

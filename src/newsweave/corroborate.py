@@ -86,6 +86,7 @@ class _Unit:
     foreign: frozenset[str]  # argument persons that are not the story's main actors
     position: float  # 0 at the top of the article, 1 at the bottom
     event_key: tuple[str, frozenset[str]] | None  # the event the clause asserts
+    centrality: float = 0.0  # summed alignment score to the other statements of its fact
 
 
 @dataclass
@@ -374,6 +375,7 @@ def _event_fact(ctx: _Context, group: _EventGroup) -> Fact | None:
                 conflict=conflict, outlets=sorted({ctx.outlet(a) for a in article_ids}))
     _annotate(fact, sources=len(sources), position=0.0, hedged=False,
               dates=[best_date] if best_date and not conflict else [])
+    fact._event = True  # type: ignore[attr-defined]
     return fact
 
 
@@ -558,7 +560,11 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
         parent[rj] = ri
         members[ri] = a + b
         del members[rj]
-    return [[units[i] for i in sorted(m)] for _, m in sorted(members.items())]
+    groups = [[units[i] for i in sorted(m)] for _, m in sorted(members.items())]
+    for group in groups:
+        for unit in group:
+            unit.centrality = float(sum(scores[unit.index, other.index] for other in group if other is not unit))
+    return groups
 
 
 # ------------------------------------------------------------------ statement facts
@@ -571,6 +577,10 @@ def _statement_fact(ctx: _Context, units: list[_Unit]) -> Fact | None:
     text = _sentence_case(representative.text)
     if len(text.split()) < MIN_FACT_WORDS:
         return None
+    speaker = representative.statement.speaker
+    if len({u.source for u in units}) == 1 and speaker and speaker.split()[-1] not in text:
+        # one outlet relaying someone's claim: say whose claim it is
+        text = f"{text[:-1]} (according to {speaker}){text[-1]}"
     article_ids = list(dict.fromkeys(u.article_id for u in units))
     evidence: list[Evidence] = []
     for u in units:
@@ -592,12 +602,26 @@ def _statement_fact(ctx: _Context, units: list[_Unit]) -> Fact | None:
     ).hexdigest()[:12]
     fact = Fact(id=f"f-{digest}", text=text, status=status, article_ids=article_ids, evidence=evidence,
                 conflict=conflict, outlets=sorted({ctx.outlet(u.article_id) for u in units}))
+    # the dates the fact happens on: not "since July 2014", which dates something earlier
     dates = Counter(t.value for u in units for t in u.statement.timexes
-                    if t.type == "DATE" and t.anchored and _CALENDAR.match(t.value))
+                    if t.type == "DATE" and t.anchored and _CALENDAR.match(t.value) and _explicit(t.text)
+                    and not ctx.body(u.article_id)[max(0, t.start - 6):t.start].lower().endswith("since "))
     _annotate(fact, sources=len(independent), position=min(u.position for u in units),
               hedged=all(u.statement.hedged for u in units),
               dates=[d for d, _ in dates.most_common(1)])
     return fact
+
+
+_EXPLICIT_DATE = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|yesterday|today|tonight)",
+    re.IGNORECASE,
+)
+
+
+def _explicit(timex_text: str) -> bool:
+    """A date the text names ("July 2014", "Tuesday", "in November"), not one inferred from
+    context ("later in the day", "this year"), which is too loose to place on a timeline."""
+    return bool(_EXPLICIT_DATE.search(timex_text))
 
 
 def _annotate(fact: Fact, *, sources: int, position: float, hedged: bool, dates: list[str]) -> None:
@@ -609,12 +633,14 @@ def _annotate(fact: Fact, *, sources: int, position: float, hedged: bool, dates:
 
 
 def _representative(units: list[_Unit]) -> _Unit:
-    """The statement that reads best on its own: asserted, not starting with a pronoun, mid-length."""
+    """The statement that says the fact best: asserted, not opening with a pronoun, and the most
+    central (closest to what every other outlet's wording shares), of a readable length."""
 
-    def badness(u: _Unit) -> tuple[int, int, int]:
+    def badness(u: _Unit) -> tuple[int, int, float]:
         words = u.text.split()
         starts_with_pronoun = words[0].lower().strip("“\"") in PRONOUN_STARTS if words else True
-        return (int(u.statement.hedged), int(starts_with_pronoun), abs(len(words) - 16))
+        length_penalty = abs(len(words) - 16) / 40
+        return (int(u.statement.hedged), int(starts_with_pronoun), length_penalty - u.centrality)
 
     return min(units, key=badness)
 
@@ -765,9 +791,11 @@ def _timeline(ctx: _Context, story: Story) -> list[TimelineEntry]:
     for fact in story.facts:
         if fact.status == "conflicting" and fact.conflict and fact.conflict.slot == "date":
             continue
-        if getattr(fact, "_hedged", False) and fact.status == "single_source":
-            continue
+        if getattr(fact, "_hedged", False):
+            continue  # "could meet at the summit" is no event of the timeline
         for day in getattr(fact, "_dates", []):
+            if day == story.event_date and not getattr(fact, "_event", False):
+                continue  # on the main day the timeline shows the main event; details are in the brief
             entries.append(TimelineEntry(date=day, text=fact.text, article_ids=list(fact.article_ids)))
     for event in story.events:
         day = (event.date or "")[:10]

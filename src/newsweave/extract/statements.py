@@ -92,11 +92,11 @@ def _clauses(sent: Span) -> list[tuple[Token, list[Token], list[Token]]]:
     for tok in sent:
         if tok.i in seen or tok.pos_ not in PREDICATE_POS or not _has_arguments(tok):
             continue
-        if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
+        if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN") and _splittable_relative(tok):
             antecedent = _antecedent(tok)
             heads.append((tok, [t for t in antecedent.subtree if not (tok.left_edge.i <= t.i <= tok.right_edge.i)]))
             seen.add(tok.i)
-        elif tok.dep_ == "advcl" and _subject_tokens(tok) and not _is_speech_frame(tok):
+        elif tok.dep_ == "advcl" and _subject_tokens(tok) and not _is_speech_frame(tok) and not _conditional(tok):
             heads.append((tok, []))
             seen.add(tok.i)
     head_set = {h.i for h, _ in heads}
@@ -108,6 +108,37 @@ def _clauses(sent: Span) -> list[tuple[Token, list[Token], list[Token]]]:
             inherited.pop()
         clauses.append((head, tokens, inherited))
     return clauses
+
+
+# Nouns a relative clause only completes ("in a WAY that benefits ...", "the EXTENT to which"):
+# cutting the clause off leaves nothing that stands alone.
+GENERIC_ANTECEDENTS = {"way", "manner", "extent", "fact", "sense", "kind", "sort", "degree", "one", "thing"}
+CONDITIONAL_MARKS = {"if", "unless", "whether", "though", "although", "once", "provided", "should", "even"}
+
+
+def _splittable_relative(relcl: Token) -> bool:
+    """A relative clause that states something of its own about a real antecedent."""
+    if relcl.head.lemma_.lower() in GENERIC_ANTECEDENTS:
+        return False
+    # "sectors where both sides can feel the results": a relative adverb describes, it does not assert
+    return not any(c.tag_ == "WRB" for c in relcl.children)
+
+
+def _conditional(advcl: Token) -> bool:
+    """Adverbial clauses that must stay with their main clause.
+
+    A condition ("If Xi accepts the invitation, ...") is no claim on its own, and a measured
+    sequence ("comes a day after he spoke with Ishiba") leaves its main clause meaningless.
+    """
+    if any(c.dep_ in ("mark", "advmod") and c.lower_ in CONDITIONAL_MARKS for c in advcl.children):
+        return True
+    sequence = any(c.dep_ in ("mark", "prep") and c.lower_ in ("after", "before", "since", "until")
+                   for c in advcl.children)
+    if sequence and any(c.dep_ == "npadvmod" for c in advcl.head.children):
+        return True
+    # inverted conditionals: "Should Xi accept Lee's invitation, ..."
+    return any(c.dep_ == "aux" and c.lower_ in ("should", "had", "were") and c.i < advcl.i
+               and c.i == advcl.left_edge.i for c in advcl.children)
 
 
 def _antecedent(relcl: Token) -> Token:
