@@ -245,6 +245,27 @@ def brief(
         out.print(Markdown(analysis["brief"]))
 
 
+@app.command()
+def export(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the export into.")],
+    db: DbOption = Path(DEFAULT_DB),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json (the report), jsonl, csv or parquet.")] = "parquet",
+    table: Annotated[list[str] | None, typer.Option("--table", "-t", help="Only these tables (repeatable).")] = None,
+) -> None:
+    """Export every table (articles, entities, events, quotes, stories, facts, evidence, ...) for analysis
+    in Spark, DuckDB or pandas, or the whole report as JSON."""
+    from newsweave.export import export as run_export
+
+    with _open(db) as store:
+        try:
+            written = run_export(store, out_dir, fmt, table)
+        except ValueError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2) from exc
+    for path in written:
+        out.print(str(path))
+
+
 def _register_subcommands() -> None:
     """Commands that live in their own modules (stories, serve), registered on the one app."""
     from newsweave.cli_serve import register as register_serve

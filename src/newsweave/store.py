@@ -194,6 +194,11 @@ MIGRATIONS: list[str] = [
         article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
         PRIMARY KEY (band, article_id)
     ) WITHOUT ROWID;
+    -- Ids of stories merged into another one (clustering repairs a split): old id -> surviving id.
+    CREATE TABLE story_aliases (
+        id TEXT PRIMARY KEY,
+        story_id TEXT NOT NULL
+    );
     CREATE TABLE minhash_signatures (
         article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
         signature BLOB NOT NULL
@@ -674,6 +679,19 @@ class Store:
             out.update((r["article_id"], r["story_id"]) for r in rows)
         return out
 
+    def merge_stories(self, conn: sqlite3.Connection, gone: str, keep: str, note: str) -> None:
+        """Move every article of story ``gone`` into ``keep``; ``gone`` remains as an alias."""
+        conn.execute("UPDATE story_articles SET story_id = ?, reason = reason || ? WHERE story_id = ?",
+                     (keep, f" [story {gone} {note}]", gone))
+        conn.execute("UPDATE story_aliases SET story_id = ? WHERE story_id = ?", (keep, gone))
+        conn.execute("INSERT OR REPLACE INTO story_aliases (id, story_id) VALUES (?, ?)", (gone, keep))
+        conn.execute("DELETE FROM stories WHERE id = ?", (gone,))
+
+    def story_alias(self, story_id: str) -> str | None:
+        """The story a merged-away story id now lives in, if any."""
+        row = self.conn.execute("SELECT story_id FROM story_aliases WHERE id = ?", (story_id,)).fetchone()
+        return row["story_id"] if row else None
+
     def partition(self) -> dict[str, str]:
         """Every assignment as article id -> story id (to compare clusterings)."""
         return {r["article_id"]: r["story_id"]
@@ -879,9 +897,28 @@ class Store:
         articles are assigned again.
         """
         with self.transaction() as tx:
-            for table in ("story_articles", "stories", "index_terms", "term_df", "minhash_bands",
+            for table in ("story_articles", "stories", "story_aliases", "index_terms", "term_df", "minhash_bands",
                           "minhash_signatures"):
                 tx.execute(f"DELETE FROM {table}")
+
+    # ------------------------------------------------------------ export
+
+    EXPORT_TABLES = ("articles", "raw_inputs", "extractions", "entities", "mentions", "timexes", "quantities",
+                     "quotes", "events", "stories", "story_articles")
+
+    def table_rows(self, table: str, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every row of one exportable table as a dict, streamed in batches (memory stays flat)."""
+        if table not in self.EXPORT_TABLES:
+            raise ValueError(f"unknown table {table!r}; exportable: {', '.join(self.EXPORT_TABLES)}")
+        cursor = self.conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                yield dict(row)
+
+    def table_columns(self, table: str) -> list[str]:
+        if table not in self.EXPORT_TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        return [r["name"] for r in self.conn.execute(f"PRAGMA table_info({table})")]
 
     # ------------------------------------------------------------ stats
 
