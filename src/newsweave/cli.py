@@ -33,7 +33,7 @@ app = typer.Typer(
     add_completion=False,
 )
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one error, one line: never wrapped mid-path
 
 DbOption = Annotated[
     Path,
@@ -50,7 +50,8 @@ def _open(db: Path) -> Store:
         raise typer.Exit(2) from exc
 
 
-def _run_ingest(store: Store, paths: list[str], max_bytes: int, batch_size: int, quiet: bool) -> pipeline.IngestResult:
+def _run_ingest(store: Store, paths: list[str], max_bytes: int, batch_size: int, quiet: bool,
+                workers: int = 1) -> pipeline.IngestResult:
     total = count_inputs(paths)
     columns = (
         TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
@@ -62,8 +63,6 @@ def _run_ingest(store: Store, paths: list[str], max_bytes: int, batch_size: int,
 
         def on_progress(what: str, where: str) -> None:
             path = where.rsplit(":", 1)[0] if where.rsplit(":", 1)[-1].isdigit() else where
-            if what == "error":
-                progress.console.print(f"[red]error[/] {escape(where)}")
             if path not in seen_files:
                 seen_files.add(path)
                 progress.advance(task)
@@ -73,7 +72,7 @@ def _run_ingest(store: Store, paths: list[str], max_bytes: int, batch_size: int,
 
         stdin = sys.stdin.buffer if "-" in paths else None
         return pipeline.ingest(store, paths, max_bytes=max_bytes, batch_size=batch_size, on_progress=on_progress,
-                               stdin=stdin)
+                               stdin=stdin, workers=workers)
 
 
 def _print_ingest_summary(result: pipeline.IngestResult, quiet: bool) -> None:
@@ -94,14 +93,17 @@ def ingest(
     db: DbOption = Path(DEFAULT_DB),
     max_bytes: Annotated[int, typer.Option(help="Reject input files larger than this.")] = DEFAULT_MAX_BYTES,
     batch_size: Annotated[int, typer.Option(help="Articles per spaCy batch.")] = 16,
+    workers: Annotated[int, typer.Option(help="Worker processes for cleaning and extraction (default: all cores).")
+                       ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Ingest articles (.txt scraped text, .html pages, .jsonl feeds): clean, extract, cluster, store.
 
-    Exits 1 when any input failed (the rest is still stored).
+    Already stored inputs are skipped before any work, so an interrupted run resumes where it
+    stopped. Exits 1 when any input failed (the rest is still stored).
     """
     with _open(db) as store:
-        result = _run_ingest(store, paths, max_bytes, batch_size, quiet)
+        result = _run_ingest(store, paths, max_bytes, batch_size, quiet, workers or pipeline.default_workers())
     _print_ingest_summary(result, quiet)
     if result.failed:
         raise typer.Exit(1)

@@ -1,12 +1,27 @@
 """The whole pipeline over a store: ingest → clean → extract → cluster → corroborate.
 
 The CLI, the HTTP API and the demo all call these functions; they hold no logic of their own.
+
+Two halves:
+
+* **prepare** (per article, no shared state): clean and extract. ``prepare_batch`` is a plain
+  function of RawDocuments, so it runs the same in this process, in worker processes
+  (``workers > 1``) or as Spark tasks (``newsweave.spark``);
+* **commit** (one writer, in input order): skip what is stored, link entities across articles,
+  write each article with its extraction and story assignment in one transaction, and finally
+  corroborate the stories that changed.
+
+Committing in input order whatever engine prepared the articles keeps the stored result the
+same for the same input.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -42,23 +57,36 @@ class IngestResult:
         return bool(self.errors)
 
 
+@dataclass
+class Prepared:
+    """One input after the per-article stages: a cleaned, extracted article, or why not."""
+
+    raw: RawDocument
+    article: Article | None = None
+    extraction: ArticleExtraction | None = None
+    error: IngestError | None = None
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
 def ingest(
     store: Store,
     paths: Iterable[str | Path],
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     batch_size: int = 16,
+    workers: int = 1,
     nlp: Language | None = None,
     on_progress: ProgressCallback | None = None,
     stdin: BinaryIO | None = None,
     analyze: bool = True,
 ) -> IngestResult:
     """Ingest every article under ``paths`` into ``store``; bad items are reported, not fatal."""
-    result = IngestResult()
     documents = iter_inputs(paths, max_bytes=max_bytes, stdin=stdin)
-    return ingest_documents(
-        store, documents, result=result, batch_size=batch_size, nlp=nlp, on_progress=on_progress, analyze=analyze
-    )
+    return ingest_documents(store, documents, batch_size=batch_size, workers=workers, nlp=nlp,
+                            on_progress=on_progress, analyze=analyze)
 
 
 def ingest_documents(
@@ -67,72 +95,50 @@ def ingest_documents(
     *,
     result: IngestResult | None = None,
     batch_size: int = 16,
+    workers: int = 1,
     nlp: Language | None = None,
     on_progress: ProgressCallback | None = None,
     analyze: bool = True,
 ) -> IngestResult:
+    """Prepare (clean, extract) and commit ``documents``; ``workers > 1`` prepares in worker processes."""
     result = result or IngestResult()
     notify = on_progress or (lambda what, where: None)
-    for batch in _batches(_cleaned(store, documents, result, notify), batch_size):
-        extractions = _extract_safely(batch, nlp)
-        link_extractions(extractions, store.entities_like(e for ex in extractions for e in ex.entities))
-        for (raw, article), extraction in zip(batch, extractions, strict=True):
-            assignment = _store_one(store, raw, article, extraction)
-            if assignment is None:
-                result.duplicates.append(Duplicate(raw.where, article.id, "same input"))
-                notify("duplicate", raw.where)
-                continue
-            result.added.append(article.id)
-            if assignment.story_id:
-                result.assignments.append(assignment)
-            notify("added", raw.where)
-    if analyze and result.assignments:
-        result.stories_analyzed = analyze_stories(store, {a.story_id for a in result.assignments})
+    batches = _batches(_new_inputs(store, documents, result, notify), batch_size)
+    if workers > 1:
+        prepared = _prepare_in_pool(batches, workers)
+    else:
+        prepared = (prepare_batch(batch, nlp) for batch in batches)
+    commit(store, (p for batch in prepared for p in batch), result, notify, batch_size)
+    if analyze:
+        result.stories_analyzed = analyze_stories(store, store.stale_stories())
     return result
 
 
-def _cleaned(
+def _new_inputs(
     store: Store,
     documents: Iterable[RawDocument | IngestError],
     result: IngestResult,
     notify: ProgressCallback,
-) -> Iterator[tuple[RawDocument, Article]]:
-    """Clean each input, skipping errors and inputs already stored (or seen earlier in this run)."""
-    seen_content: dict[str, str] = {}
-    seen_body: dict[str, str] = {}
+) -> Iterator[RawDocument]:
+    """Inputs not stored yet: a resumed run skips finished articles before any cleaning."""
+    seen: dict[str, str] = {}
     for doc in documents:
         if isinstance(doc, IngestError):
             result.errors.append(doc)
-            notify("error", doc.path)
+            notify("error", doc.where)
             continue
         content_hash = hashlib.sha256(doc.raw).hexdigest()
-        existing = seen_content.get(content_hash) or store.known_content(content_hash)
+        existing = seen.get(content_hash) or store.known_content(content_hash)
         if existing:
             result.duplicates.append(Duplicate(doc.where, existing, "same input"))
             notify("duplicate", doc.where)
             continue
-        try:
-            article = clean(doc)
-        except NoArticleError as exc:
-            result.errors.append(IngestError(doc.path, str(exc), doc.line))
-            notify("error", doc.where)
-            continue
-        except Exception as exc:  # a cleaner bug must not sink the batch
-            result.errors.append(IngestError(doc.path, f"cleaning failed: {type(exc).__name__}: {exc}", doc.line))
-            notify("error", doc.where)
-            continue
-        same_text = seen_body.get(article.body_hash) or store.known_body(article.body_hash)
-        if same_text:
-            result.duplicates.append(Duplicate(doc.where, same_text, "same text"))
-            notify("duplicate", doc.where)
-            continue
-        seen_content[content_hash] = article.id
-        seen_body[article.body_hash] = article.id
-        yield doc, article
+        seen[content_hash] = content_hash[:16]
+        yield doc
 
 
-def _batches(items: Iterable[tuple[RawDocument, Article]], size: int) -> Iterator[list[tuple[RawDocument, Article]]]:
-    batch: list[tuple[RawDocument, Article]] = []
+def _batches(items: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
+    batch: list[RawDocument] = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
@@ -142,9 +148,27 @@ def _batches(items: Iterable[tuple[RawDocument, Article]], size: int) -> Iterato
         yield batch
 
 
-def _extract_safely(batch: list[tuple[RawDocument, Article]], nlp: Language | None) -> list[ArticleExtraction]:
+def prepare_batch(docs: list[RawDocument], nlp: Language | None = None) -> list[Prepared]:
+    """Clean and extract a batch of inputs. Pure per-article work: safe in any process."""
+    prepared: list[Prepared] = []
+    for doc in docs:
+        try:
+            prepared.append(Prepared(doc, article=clean(doc)))
+        except NoArticleError as exc:
+            prepared.append(Prepared(doc, error=IngestError(doc.path, str(exc), doc.line)))
+        except Exception as exc:  # a cleaner bug must not sink the batch
+            prepared.append(Prepared(doc, error=IngestError(
+                doc.path, f"cleaning failed: {type(exc).__name__}: {exc}", doc.line)))
+    articles = [p.article for p in prepared if p.article is not None]
+    extractions = {ex.article_id: ex for ex in _extract_safely(articles, nlp)}
+    for p in prepared:
+        if p.article is not None:
+            p.extraction = extractions[p.article.id]
+    return prepared
+
+
+def _extract_safely(articles: list[Article], nlp: Language | None) -> list[ArticleExtraction]:
     """Extract a batch; if an article breaks an extractor, keep the article and note why."""
-    articles = [a for _, a in batch]
     try:
         return list(extract(articles, nlp=nlp))
     except Exception:
@@ -154,8 +178,74 @@ def _extract_safely(batch: list[tuple[RawDocument, Article]], nlp: Language | No
         try:
             out.extend(extract([article], nlp=nlp))
         except Exception as exc:
-            out.append(ArticleExtraction(article.id, extracted=False, note=f"extraction failed: {type(exc).__name__}: {exc}"))
+            out.append(ArticleExtraction(article.id, extracted=False,
+                                         note=f"extraction failed: {type(exc).__name__}: {exc}"))
     return out
+
+
+def _prepare_in_pool(batches: Iterator[list[RawDocument]], workers: int) -> Iterator[list[Prepared]]:
+    """Prepare batches in worker processes, yielding them in input order.
+
+    At most ``2 * workers`` batches are in flight, so however large the input, memory holds
+    only a few batches (never the whole corpus).
+    """
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[list[Prepared]]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(prepare_batch, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def commit(
+    store: Store,
+    prepared: Iterable[Prepared],
+    result: IngestResult,
+    notify: ProgressCallback,
+    batch_size: int = 16,
+) -> None:
+    """Store prepared articles in input order: dedupe by text, link entities, write, cluster."""
+    seen_body: dict[str, str] = {}
+    for group in _chunks(prepared, batch_size):
+        ready: list[Prepared] = []
+        for p in group:
+            if p.error is not None or p.article is None:
+                result.errors.append(p.error or IngestError(p.raw.path, "no article", p.raw.line))
+                notify("error", p.raw.where)
+                continue
+            same_text = seen_body.get(p.article.body_hash) or store.known_body(p.article.body_hash)
+            if same_text:
+                result.duplicates.append(Duplicate(p.raw.where, same_text, "same text"))
+                notify("duplicate", p.raw.where)
+                continue
+            seen_body[p.article.body_hash] = p.article.id
+            ready.append(p)
+        extractions = [p.extraction for p in ready if p.extraction is not None]
+        link_extractions(extractions, store.entities_like(e for ex in extractions for e in ex.entities))
+        for p in ready:
+            assert p.article is not None and p.extraction is not None
+            assignment = _store_one(store, p.raw, p.article, p.extraction)
+            if assignment is None:
+                result.duplicates.append(Duplicate(p.raw.where, p.article.id, "same input"))
+                notify("duplicate", p.raw.where)
+                continue
+            result.added.append(p.article.id)
+            if assignment.story_id:
+                result.assignments.append(assignment)
+            notify("added", p.raw.where)
+
+
+def _chunks(items: Iterable[Prepared], size: int) -> Iterator[list[Prepared]]:
+    chunk: list[Prepared] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _store_one(
@@ -175,7 +265,7 @@ def analyze_stories(store: Store, story_ids: Iterable[str]) -> list[str]:
     from newsweave.corroborate import analyze_story
 
     done = []
-    for story_id in sorted(story_ids):
+    for story_id in sorted(set(story_ids)):
         story = analyze_story(store, story_id)
         if story is not None:
             store.save_analysis(story)

@@ -44,9 +44,12 @@ class IngestError:
     message: str
     line: int | None = None
 
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"{where}: {self.message}"
+        return f"{self.where}: {self.message}"
 
 
 # ---------------------------------------------------------------- clean
