@@ -308,3 +308,79 @@ def test_a_dominant_full_name_takes_the_bare_surname():
     linked = link_entities(per_article)
     assert linked.canonical_id("x", "person:obama") == "person:barack-obama"
     assert "x" in linked["person:barack-obama"].article_ids
+
+
+# ---------------------------------------------------------------- types from cues in the text (invented names)
+
+
+def _types(ents: list[Entity], name: str) -> set[str]:
+    return {e.type for e in ents if e.name == name}
+
+
+def test_ship_names_are_not_people() -> None:
+    ents, _ = _resolve(
+        "Fire broke out aboard the tanker Baltic Dawn on Sunday. The Baltic Dawn was towed back to port, "
+        "where the ferry Morvik Queen was waiting."
+    )
+    assert _types(ents, "Baltic Dawn") == {"PRODUCT"}
+    assert _types(ents, "Morvik Queen") == {"PRODUCT"}
+
+
+def test_organisation_heads_and_descriptors() -> None:
+    ents, _ = _resolve(
+        "Kestrel Sparebank and Orvik Line said they would cooperate. The Dutch truck maker Haldorp signed "
+        "a deal with the operator."
+    )
+    assert _types(ents, "Kestrel Sparebank") == {"ORG"}
+    assert _types(ents, "Orvik Line") == {"ORG"}
+    assert "PERSON" not in _types(ents, "Haldorp")
+
+
+def test_capitals_and_places_from_their_context() -> None:
+    ents, _ = _resolve(
+        "Grenmark will host the forum in its capital, Valmora, in May. Minister Ana Ruiz invited him to "
+        "Valmora. Grenmark's economy grew 2% last year."
+    )
+    assert _types(ents, "Valmora") == {"GPE"}
+    assert _types(ents, "Grenmark") == {"GPE"}
+    assert _types(ents, "Ana Ruiz") == {"PERSON"}
+
+
+def test_dateline_place_is_a_place() -> None:
+    ents, _ = _resolve("VALMORA, March 3 (MPA) - Grenmark's central bank raised its key rate on Tuesday.")
+    assert _types(ents, "Valmora") == {"GPE"}
+    assert _types(ents, "MPA") == {"ORG"}
+
+
+def test_role_appositions_make_persons_with_roles() -> None:
+    ents, _ = _resolve(
+        "Prime Minister Karl Moberg spoke with Grenmark's new president, Tomas Ekvall, on Friday. "
+        "Ekvall's spokeswoman, Lina Berg, confirmed the call. \"We are pleased,\" said the party's finance "
+        "spokesman, Odd Halvorsen."
+    )
+    assert any(r.startswith("president") for r in _one(ents, "Tomas Ekvall").roles)
+    assert "spokesperson" in _one(ents, "Lina Berg").roles
+    assert _types(ents, "Odd Halvorsen") == {"PERSON"}
+
+
+def test_broadcast_caption_names_a_person() -> None:
+    text = "The harbour was closed.\nLina Berg / Harbour Authority Spokeswoman\nWe will reopen it tomorrow."
+    ents, _ = _resolve(text)
+    assert _types(ents, "Lina Berg") == {"PERSON"}
+    assert not [e for e in ents if "/" in e.name]
+
+
+def test_linking_never_joins_a_place_to_a_persons_first_name() -> None:
+    """A one-word "person" that another article knows as a place stays apart from a full name starting with
+    it; a surname still links."""
+    per_article = {
+        "a": [Entity(id="person:valmora", name="Valmora", type="PERSON")],
+        "b": [Entity(id="person:valmora-hansen", name="Valmora Hansen", type="PERSON")],
+        "c": [
+            Entity(id="gpe:valmora", name="Valmora", type="GPE"),
+            Entity(id="person:hansen", name="Hansen", type="PERSON"),
+        ],
+    }
+    linked = link_entities(per_article)
+    assert linked.canonical_id("a", "person:valmora") == "person:valmora"
+    assert linked.canonical_id("c", "person:hansen") == "person:valmora-hansen"

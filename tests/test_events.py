@@ -403,3 +403,53 @@ def test_anchor_is_used_only_without_timexes(nlp) -> None:  # noqa: ANN001
     tx = [Timex("Tuesday", 3, 10, "TIME", "2025-06-03T10:00")]
     e = _one(code_events(doc, entities, mentions, tx, anchor="2025-06-11"), "CONSULT")
     assert e.date == "2025-06-03"
+
+
+# ---------------------------------------------------------------- with the entity and time modules (invented names)
+
+
+def _full(text: str, anchor: str) -> list[Event]:
+    from newsweave.extract.entities import resolve_entities
+    from newsweave.extract.timex import find_timexes
+
+    doc = load_nlp()(text)
+    entities, mentions = resolve_entities(doc)
+    return code_events(doc, entities, mentions, find_timexes(doc, anchor), anchor)
+
+
+def test_the_two_leaders_are_the_leaders_not_the_spokeswoman() -> None:
+    events = _full(
+        "President Ana Ruiz spoke by phone with Prime Minister Karl Moberg on Tuesday, her spokeswoman, "
+        "Eva Lind, said. Lind said the conversation between the two leaders lasted 30 minutes.",
+        "2025-06-11",
+    )
+    consults = [e for e in events if e.plover == "CONSULT"]
+    assert consults and all({e.actor1, e.actor2} == {"Ana Ruiz", "Karl Moberg"} for e in consults), consults
+
+
+def test_a_date_that_belongs_to_a_noun_does_not_date_the_event() -> None:
+    events = _full("President Ana Ruiz invited Prime Minister Karl Moberg to a summit in June.", "2025-03-11")
+    assert _one(events, "REQUEST").date is None  # June is the summit's
+
+
+def test_a_phone_call_framing_the_clause_is_a_consultation() -> None:
+    events = _full(
+        "President Ana Ruiz and Prime Minister Karl Moberg agreed on Friday to expand trade, in a 15-minute "
+        "phone call.",
+        "2025-06-09",
+    )
+    call = _one(events, "CONSULT")
+    assert {call.actor1, call.actor2} == {"Ana Ruiz", "Karl Moberg"} and call.date == "2025-06-06"
+
+
+def test_dateline_place_is_no_actor() -> None:
+    events = _full(
+        "VALMORA, March 3 (MPA) - President Ana Ruiz invited Prime Minister Karl Moberg to visit.",
+        "2025-03-03",
+    )
+    assert {e.actor1 for e in events} == {"Ana Ruiz"}
+
+
+def test_trade_is_no_aid() -> None:
+    events = code_sentence("Grenmark shipped 5,000 tonnes of cod to Japan last year.")
+    assert not [e for e in events if e.plover == "AID"]

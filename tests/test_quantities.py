@@ -190,3 +190,44 @@ def test_seed_quantities() -> None:
     assert ("count:no-sail zone", 3) in units
     assert any(q.kind == "distance" and q.text == "230-mile" for q in found)
     assert all(q.unit != "count:spat" for q in found)  # "in 2017" is a year
+
+
+# ---------------------------------------------------------------- rates, basis points, crowns, fractions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Exporters sell 12,000 tonnes of cod a year.",
+        "The ban costs them hundreds of millions of kroner a year.",
+        "That means roughly 300 crowns more a month.",
+        "The plant will make 4 gigawatt-hours a year.",
+    ],
+)
+def test_a_rate_is_no_duration(text: str) -> None:
+    assert not [q for q in _quantities(text) if q.kind == "duration"]
+
+
+def test_a_duration_that_is_not_a_rate_stays() -> None:
+    assert _one("The plant was closed for a year.").unit == "year"
+
+
+def test_basis_points_are_hundredths_of_a_point() -> None:
+    bp = _one("The bank raised rates by 50 basis points.")
+    pp = _one("The bank raised rates by 0.5 percentage points.")
+    assert (bp.value, bp.unit) == (0.5, "percentage point") and compatible(bp, pp)
+
+
+def test_crowns_are_money_and_vague_amounts_chain() -> None:
+    crowns = _one("The damage was put at 12 million kroner.")
+    assert (crowns.kind, crowns.unit, crowns.value) == ("money", "crown", 12e6)
+    vague = _one("It costs hundreds of millions of crowns.")
+    assert (vague.kind, vague.unit, vague.low, vague.high) == ("money", "crown", 2e8, 1e9)
+
+
+def test_fractions_ordinals_and_edged_up_to() -> None:
+    quarter = _one("The alarm came a quarter of an hour after departure.")
+    assert (quarter.value, quarter.unit) == (15.0, "minute")
+    assert not _quantities("The firm needs a second big customer.")
+    assert _one("Unemployment has edged up to 5.1%.").approx == "exact"
+    assert _one("Wages could rise up to 5.1%.").approx == "at_most"

@@ -274,3 +274,23 @@ def test_broadcast_caption():
 
 def test_short_unattributed_scare_quotes_are_not_quotes():
     assert find_quotes_in_text("The so-called “grey zone” tactics worry Korean analysts.") == []
+
+
+# ---------------------------------------------------------------- speakers (invented names)
+
+
+def test_a_name_modifying_an_unnamed_speaker_is_not_the_speaker() -> None:
+    q = _only(
+        '"We expect more talks," a senior Finance Ministry official said on condition of anonymity.', True
+    )
+    assert q.speaker_entity_id is None and q.speaker is not None and "official" in q.speaker
+
+
+def test_dateline_is_no_speaker() -> None:
+    q = _only(
+        "OSLO, March 3 (MPA) - The Bank of Grenmark raised its key rate on Thursday, saying inflation was "
+        "proving stickier than expected.",
+        False,
+    )
+    assert q.speaker == "Bank of Grenmark"
+    assert not q.text.startswith("OSLO")

@@ -306,3 +306,34 @@ def test_seed_hankyung(seed_timexes: dict[str, list[Timex]]) -> None:
     assert _values(found, "about 20 minutes") == {"PT20M"}
     day_after = [t for t in found if t.text == "a day after"]
     assert day_after and day_after[0].value == "XXXX-XX-XX" and not day_after[0].anchored
+
+
+# ---------------------------------------------------------------- the publication day, schedules, modals, rates
+
+
+THU = "2026-03-12T06:45:00+01:00"
+
+
+def test_future_weekday_naming_the_publication_day_is_that_day() -> None:
+    assert _value("The authority said it would send inspectors on Thursday.", THU, "Thursday") == "2026-03-12"
+    assert _value("Inspectors will arrive next Thursday.", THU, "next Thursday") == "2026-03-19"
+
+
+def test_due_and_modals_look_ahead() -> None:
+    assert _value("A replacement vessel is due on Saturday.", THU, "Saturday") == "2026-03-14"
+    assert _value("The comet should reach perihelion in November.", THU, "November") == "2026-11"
+    assert _value("Rates rose in November.", THU, "November") == "2025-11"
+
+
+def test_season_reached_through_a_noun_is_the_coming_one() -> None:
+    assert _value("He pointed to another rate move before the summer.", THU, "the summer") == "2026-SU"
+
+
+def test_rate_after_an_amount_is_a_set() -> None:
+    found = _by_text(
+        find_timexes_in_text("The country shipped 38,000 tonnes of salmon a year to Japan.", THU)
+    )
+    assert found["a year"].type == "SET" and found["a year"].value == "P1Y"
+    assert not [
+        t for t in find_timexes_in_text("Veltra needs a second big customer.", THU) if t.type == "DURATION"
+    ]

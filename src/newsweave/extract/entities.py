@@ -2,7 +2,11 @@
 
 Within an article (``resolve_entities``) spaCy's NER spans are normalised (leading "the", possessive
 "'s", newline-crossing spans), mislabelled spans are fixed with gazetteers (``newsweave/data/*.json``)
-and with the surnames of the article's own full-name persons, and then grouped:
+and with the surnames of the article's own full-name persons, and then grouped. Each name gets one type
+per article from general cues in the text (``_Resolver.retype``): "the ferry X" is a ship (PRODUCT), "X
+Sparebank"/"the X Line" an organisation, "Holt's spokeswoman, X" or "X, a planetary scientist" a person,
+"in/to/from X", "its capital, X", "X's president" or a dateline a place (GPE). Broadcast captions ("Name /
+Title") and role appositions ("the party's finance spokesman, Odd Vangen") give persons NER missed.
 
 * persons: full names group by (first word, last word) ("Donald J. Trump" = "Donald Trump"); a bare
   surname or given name ("Lee", "President Lee") joins the unique non-author full name with that
@@ -19,7 +23,8 @@ and with the surnames of the article's own full-name persons, and then grouped:
   kind "metonym" so the events coder can map it to its country.
 
 Ids are ``<type>:<slug of canonical name>`` (``person:lee-jae-myung``, ``gpe:south-korea``), so they are
-stable across runs and ingestion order. ``link_entities`` merges entities across articles.
+stable across runs and ingestion order. ``link_entities`` merges entities across articles, never a place
+into a person or an organisation.
 """
 
 from __future__ import annotations
@@ -28,12 +33,16 @@ import json
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Collection, Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
+import numpy as np
+from spacy.attrs import IDX, LOWER
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from newsweave.records import Entity, Mention
@@ -89,6 +98,14 @@ class Gazetteer:
     name_gender: dict[str, str]  # given name or known full name -> "m" / "f"
     not_persons: frozenset[str]
     org_titles: dict[str, str]
+    # generic type cues around a name (names.json): see ``_Resolver.retype``
+    org_heads: frozenset[str]  # last word of an organisation's name: "Sparebank", "Line", "Authority"
+    event_heads: frozenset[str]  # last word of an event's name: "Summit"
+    vessel_words: tuple[str, ...]  # "ferry", "ship", "MV": a ship's name follows
+    org_descriptors: tuple[str, ...]  # "maker", "operator": a company's name follows
+    occupations: tuple[str, ...]  # "analyst", "nurse": a person's apposition
+    place_words: tuple[str, ...]  # "town", "capital": "the town of X", "its capital, X"
+    country_nouns: tuple[str, ...]  # "president", "economy": "X's president" makes X a country
 
 
 def _load_json(name: str) -> dict[str, Any]:
@@ -148,6 +165,13 @@ def gazetteer() -> Gazetteer:
         name_gender=gender,
         not_persons=frozenset(names["not_persons"]),
         org_titles={k: v for k, v in roles["org_titles"].items() if not k.startswith("_")},
+        org_heads=frozenset(names["org_heads"]),
+        event_heads=frozenset(names["event_heads"]),
+        vessel_words=tuple(names["vessel_words"]),
+        org_descriptors=tuple(names["org_descriptors"]),
+        occupations=tuple(names["occupations"]),
+        place_words=tuple(names["place_words"]),
+        country_nouns=tuple(names["country_nouns"]),
     )
 
 
@@ -166,6 +190,17 @@ class _Patterns:
     role_phrase: re.Pattern[str]  # "the Korean president", "Lee's spokeswoman" anywhere
     title_word: re.Pattern[str]
     place: re.Pattern[str]  # any country alias or place name of the gazetteer
+    role_name: re.Pattern[str]  # "the party's finance spokesman, Odd Vangen." (a name NER may miss)
+    vessel_name: re.Pattern[str]  # "the tanker Baltic Dawn" (NER may call it a work of art, or miss it)
+    org_name: re.Pattern[str]  # "Orvik Line", "Kestrel Sparebank" (capitalised words ending in an org head)
+    vessel_left: re.Pattern[str]  # "the ferry ", "aboard the ", "aircraft carrier, the " right before a name
+    org_left: re.Pattern[str]  # "battery maker ", "The operator, " right before a name
+    occupation_right: re.Pattern[str]  # ", a planetary scientist at", ", 54," right after a name
+    occupation_left: re.Pattern[str]  # "economist ", "duty officer " right before a name
+    place_left: re.Pattern[str]  # "the town of ", "its capital, " right before a name
+    country_right: re.Pattern[str]  # "'s president", "'s economy", " President" right after a name
+    place_right: re.Pattern[str]  # " harbour", " area": a place name compounding a place noun
+    place_of: re.Pattern[str]  # "Bank of Norland", "Republic of X": the name after "of" is a place
 
 
 @lru_cache(maxsize=1)
@@ -184,8 +219,13 @@ def _patterns() -> _Patterns:
             rf"(?:(?P<country>{c})(?P<poss>{poss})?[\s-]+)?(?P<mods>{m}*)(?P<title>{t})(?<!\w\w\w\.)\.?\s+$"
         ),
         left_honorific=re.compile(r"(?<![\w.])(?P<hon>(?i:mr|mrs|ms|dr|miss|prof|sir)\.?)\s+$"),
+        # "his Chinese counterpart, ", "Holt's spokeswoman, ", "Norland's newly inaugurated president, ",
+        # "the party's finance spokesman, ": up to three free words may qualify the title; a possessor's
+        # first word has no full stop (that would reach across a sentence end: "on Friday. Ekvall's ...")
         left_appos=re.compile(
-            rf"(?P<phrase>(?P<det>\b(?i:the|his|her|its|their))\s+(?:(?P<country>{c})\s+)?(?P<mods>{m}*)(?P<title>{t})),\s+$"
+            rf"(?P<phrase>(?:(?P<det>\b(?i:the|his|her|its|their))\s+(?:[a-z][\w-]*{poss}\s+)?"
+            rf"|(?P<possname>\b(?:[A-Z][\w\-]*\s)?[A-Z][\w.\-]*){poss}\s+)"
+            rf"(?:(?P<country>{c})\s+)?(?P<mods>(?:{m}|[a-z][\w-]*\s+){{0,3}}?)(?P<title>{t})),\s+$"
         ),
         right_appos=re.compile(
             rf",\s+(?P<phrase>(?:(?:the|a|an|his|her|its)\s+)?(?:(?P<poss>[A-Z][\w.\-]*(?:\s[A-Z][\w.\-]*)?){poss}\s+)?"
@@ -200,6 +240,41 @@ def _patterns() -> _Patterns:
         title_word=re.compile(rf"(?<!\w){t}(?!\w)"),
         place=re.compile(
             rf"(?<![\w.\-])(?:{_alt([*gz.country_by_alias, *gz.place_country])})(?![\w\-]|\.\w)"
+        ),
+        role_name=re.compile(
+            rf"(?:\b(?i:the|his|her|its|their)\s+(?:[a-z][\w-]*{poss}\s+)?|\b(?:[A-Z][\w\-]*\s)?[A-Z][\w.\-]*{poss}\s+)"
+            rf"(?:{m}|[a-z][\w-]*\s+){{0,3}}?{t}(?!\w),\s+"
+            r"(?P<name>[A-Z][a-z'’\-]+(?:\s+(?:[A-Z][a-z'’\-]+|van|von|de|der|da|di|du)){1,3})(?=\s*(?:[.,;:)\]]|$))"
+        ),
+        vessel_name=re.compile(
+            rf"(?:(?<!\w)(?i:{_alt(gz.vessel_words)}),?\s+(?:the\s+)?|(?<!\w)(?i:aboard|on\s+board)\s+the\s+)"
+            r"(?P<name>[A-Z][\w’'\-]+(?:[ \t]+[A-Z][\w’'\-]+){0,3})"
+        ),
+        # "Orvik Line", "Brennholm Institute of International Affairs", "Altamira Institute for Planetary Science"
+        org_name=re.compile(
+            rf"(?<![\w’'\-])(?P<name>(?:[A-Z][\w’'&\-]+[ \t]+){{1,4}}(?:{_alt(gz.org_heads)})"
+            r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'&\-]+(?:[ \t]+(?:and[ \t]+)?[A-Z][\w’'&\-]+){0,3})?)"
+            r"(?![\w\-])"
+        ),
+        vessel_left=re.compile(
+            rf"(?:(?<!\w)(?i:{_alt(gz.vessel_words)}),?\s+(?:the\s+)?|(?<!\w)(?i:aboard|on\s+board)\s+(?:the\s+)?)$"
+        ),
+        org_left=re.compile(rf"(?<!\w)(?i:{_alt(gz.org_descriptors)})(?:,\s+|\s+)$"),
+        occupation_right=re.compile(
+            rf",\s+(?:\d{{1,3}},|(?:a|an|the|his|her|its|their)\s+(?:[\w’'\-]+\s+){{0,4}}?(?i:{_alt(gz.occupations)})s?(?!\w))"
+        ),
+        occupation_left=re.compile(rf"(?<!\w)(?i:{_alt(gz.occupations)})\s+$"),
+        place_left=re.compile(rf"(?<!\w)(?i:{_alt(gz.place_words)})(?:\s+of\s+(?:the\s+)?|,\s+)$"),
+        country_right=re.compile(
+            rf"(?:{poss}\s+(?:[a-z][\w-]*\s+){{0,2}}?(?i:{_alt(gz.country_nouns)})(?!\w)"
+            r"|\s+(?:President|Prime\s+Minister|Premier|Chancellor|King|Queen|Foreign\s+Minister|Government)\b)"
+        ),
+        place_right=re.compile(
+            r"\s+(?:harbour|harbor|port|area|region|district|municipality|airport|coast|waters|bay|fjord|sound)\b"
+        ),
+        place_of=re.compile(
+            r"\b(?:Bank|Republic|Kingdom|Government|Parliament|People|Port|City|Province|State|Embassy|Island|Isle)"
+            r"\s+of\s+(?:the\s+)?(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)"
         ),
     )
 
@@ -237,7 +312,8 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and not text[start].isalnum():
         start += 1
     # edge punctuation, and the apostrophe of a plural possessive ("Sanders’ campaign")
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:!?)(\"“”‘’'[]—–-"):
+    # ("/" ends a broadcast caption's name: "Jon Skarstad / Ostholm Council Leader")
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:!?)(\"“”‘’'[]—–-/"):
         end -= 1
     if "(" in text[start:end] and ")" not in text[start:end]:  # "Area Defense (Thaad"
         end = text.rindex("(", start, end)
@@ -286,6 +362,7 @@ class _Cand:
     roles: list[_Role] = field(default_factory=list)
     gender: str | None = None
     key: str | None = None  # cluster key once resolved
+    fixed: bool = False  # type settled from cues in the text (``retype``): no later relabelling
 
 
 @dataclass
@@ -304,6 +381,93 @@ _ACRONYM_DEF = re.compile(
     r"((?:(?:[A-Z][\w&'’.-]*|of|for|and|on|the)\s+){0,8}[A-Z][\w&'’.-]*)\s+\(([A-Z][A-Za-z]{1,9})\)"
 )
 _PARTY = re.compile(r"(?i)\b(?:democratic|republican)\b")
+# "Kang Yu-jung / Presidential Spokesperson" or "Petra Lindqvist / Brennholm Institute of ...": a broadcast
+# caption line, a person's name and what they are.
+_CAPTION_LINE = re.compile(
+    r"(?m)^[ \t]*(?P<name>[A-Z][\w’'\-]+(?:[ \t]+[A-Z][\w’'\-.]+){1,3})[ \t]+/[ \t]+(?P<rest>[^\n/]{2,100}?)[ \t]*$"
+)
+_MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# A wire dateline: "BRENNHOLM, March 10 (MPA) - ", "TARNVIK, Norland, March 11 (MPA) - ", "OTTAWA (MPA) -".
+DATELINE = re.compile(
+    r"(?m)^(?P<place>[A-Z][A-Z’'.\-]+(?:[ \t]+[A-Z][A-Z’'.\-]+){0,3})"
+    r"(?:,[ \t]+(?P<region>[A-Z][\w’'.\-]+(?:[ \t]+[A-Z][\w’'.\-]+){0,3}))?"
+    rf"(?:,[ \t]+(?:{_MONTH_WORD}[ \t]+\d{{1,2}}|\d{{1,2}}[ \t]+{_MONTH_WORD})(?:,[ \t]+\d{{4}})?[ \t]*(?:\([^)\n]{{1,40}}\))?"
+    r"|[ \t]*\([^)\n]{1,40}\))[ \t]*[-—–]+[ \t]*"
+)
+# Prepositions that make the name they govern a place ("in Brennholm"); "to"/"from" only after a word of
+# movement ("invited him to Brennholm", "due to arrive from Brennholm"), as "spoke to Holt" is common.
+_PLACE_PREPS = frozenset({"in", "near", "inside", "outside", "across", "throughout", "within", "into", "via"})
+_MOTION_PREPS = frozenset({"to", "from"})
+_MOTION_LEMMAS = frozenset(
+    {
+        "go", "come", "travel", "fly", "return", "arrive", "move", "invite", "welcome", "visit", "sail", "head",
+        "tow", "bring", "send", "take", "drive", "evacuate", "relocate", "flee", "deport", "commute", "ferry",
+        "crossing", "trip", "journey", "flight", "route", "road", "link", "ship", "export", "import", "run",
+        "carry", "transfer", "drift", "cross", "connection", "service",
+    }
+)  # fmt: skip
+# Words after which "in X" is a stake in a company or faith in a person rather than a place.
+_IN_NOT_PLACE = frozenset(
+    {"stake", "interest", "investment", "invest", "share", "shares", "role", "confidence", "trust", "faith",
+     "belief", "believe"}
+)  # fmt: skip
+# Words a company has too: "X's president", "X's exports", "X President Y" (see ``_Resolver._vote``).
+_COMPANY_TOO = re.compile(r"(?i)\b(?:president|presidential|presidency|exports|imports|north|south)\b|^\s")
+_RETYPE_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+_PEOPLE_NOUNS = frozenset(
+    {"man", "woman", "people", "person", "family", "resident", "native", "citizen", "child", "girl", "boy", "mother",
+     "father", "islander", "villager", "fisherman", "stargazer", "amateur", "astronomer", "couple"}
+)  # fmt: skip
+
+
+_WORD = re.compile(r"[\w’'.\-]+")
+
+
+@dataclass(frozen=True)
+class _CueWords:
+    """Lower-case words whose presence right before a name makes a left-context pattern worth searching."""
+
+    vessel: frozenset[str]
+    org: frozenset[str]
+    title: frozenset[str]
+    title_end: frozenset[str]  # last words of titles ("spokesman", "minister"): a role apposition ends there
+    honorific: frozenset[str]
+    occupation: frozenset[str]
+    place: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _cue_words() -> _CueWords:
+    gz = gazetteer()
+
+    def words(phrases: Iterable[str]) -> frozenset[str]:
+        return frozenset(w for p in phrases for w in p.lower().split())
+
+    return _CueWords(
+        vessel=words([*gz.vessel_words, "aboard", "board"]),
+        org=words(gz.org_descriptors),
+        title=words(gz.titles),
+        title_end=frozenset(t.lower().split()[-1] for t in gz.titles),
+        honorific=frozenset(h.lower().rstrip(".") for h in gz.honorifics) | words(gz.honorifics),
+        occupation=words(gz.occupations),
+        place=words(gz.place_words),
+    )
+
+
+@lru_cache(maxsize=16)
+def _hashes(words: frozenset[str]) -> np.ndarray:
+    """spaCy LOWER hashes of some words, to find their tokens with ``np.isin``."""
+    return np.array([hash_string(w) for w in words], dtype=np.uint64)
+
+
+def dateline_spans(text: str) -> list[tuple[int, int]]:
+    """Body offsets of the wire datelines ("BRENNHOLM, March 10 (MPA) - ") at paragraph starts.
+
+    A dateline names where the story was filed, not an actor: the events and quotes modules ignore names in it.
+    """
+    return [(m.start(), m.end()) for m in DATELINE.finditer(text)]
+
+
 _LEADING_NOISE = frozenset(
     {
         "amid",
@@ -427,6 +591,8 @@ class _Resolver:
         self.name_words: dict[str, bool] = {}  # first/last words of full names -> any non-author?
         # role phrases tied to a name by position ("his Chinese counterpart, Xi Jinping")
         self._role_mentions: list[tuple[int, int, _Cand]] = []
+        self._dateline_places: list[tuple[int, int]] = []
+        self._lower: np.ndarray | None = None  # (LOWER, IDX) per token, built on first use
 
     # -- step 1: spans
     def collect(self) -> None:
@@ -439,6 +605,20 @@ class _Resolver:
             for m in re.finditer(pat, text, flags=re.IGNORECASE):
                 self.cands.append(_Cand(m.start(), m.end(), "PERSON", author, author=True))
                 taken.append((m.start(), m.end()))
+        # Broadcast captions ("Ilse Brandt / Presidential Spokeswoman"): small NER tags the whole line as
+        # one ORG; the name before the slash is a person, what follows a title or an organisation.
+        for m in _CAPTION_LINE.finditer(text):
+            name = _norm_ws(m.group("name"))
+            if any(a < m.end() and m.start() < b for a, b in taken) or not _valid_person(name, self.gz):
+                continue
+            self.cands.append(_Cand(m.start("name"), m.end("name"), "PERSON", name))
+            # the affiliation: "Norland Maritime Authority", "Ostholm Council" (of "Ostholm Council Leader")
+            org = self.pt.org_name.search(text, m.start("rest"), m.end("rest"))
+            if org:
+                self.cands.append(
+                    _Cand(org.start("name"), org.end("name"), "ORG", _norm_ws(org.group("name")))
+                )
+            taken.append((m.start(), m.end()))
         # "Asia-Pacific Economic Cooperation (APEC)": remember acronym definitions.
         for m in _ACRONYM_DEF.finditer(text):
             words, acr = m.group(1).split(), m.group(2)
@@ -451,18 +631,31 @@ class _Resolver:
                 if initials.upper() == acr.upper():
                     self.acronyms[acr] = " ".join(words[-k:])
                     break
-        for ent in self.doc.ents:
+        ents = list(self.doc.ents)  # each access of Doc.ents rebuilds the spans from all tokens
+        ner_spans = [(e.start_char, e.end_char) for e in ents]
+        for ent in ents:
             if ent.label_ not in KEEP_LABELS:
                 continue
             s, e = _strip_span(text, ent.start_char, ent.end_char)
             if e - s < 2 or any(a < e and s < b for a, b in taken):
                 continue
+            if self._garbled(s, e, ent.label_):
+                continue
             self.cands.append(self._typed(s, e, ent.label_))
+        # "said the party's finance spokesman, Odd Vangen.": a name in apposition to a role phrase is a
+        # person even where small NER saw nothing ("Odd" reads as an adjective).
+        spans = [(c.start, c.end) for c in self.cands] + ner_spans
+        for m in self._finditer_near(self.pt.role_name, _cue_words().title_end, before=110, after=70):
+            s, e = m.start("name"), m.end("name")
+            name = _norm_ws(m.group("name"))
+            if name.split()[0].lower() in _LEADING_NOISE | {"the", "a", "an", "this", "that"}:
+                continue  # "the spokesman, The Associated Press reported": a clause, not a name
+            if not any(a < e and s < b for a, b in spans) and _valid_person(name, self.gz):
+                self.cands.append(_Cand(s, e, "PERSON", name))
+        self._names_ner_missed(text)
         # Country and place names small NER missed ("S.Korea and the U.S. held talks"): only
         # outside any NER span, so "Korea JoongAng Daily" or a person "Jordan" stay what NER said.
-        spans = sorted(
-            [(c.start, c.end) for c in self.cands] + [(e.start_char, e.end_char) for e in self.doc.ents]
-        )
+        spans = sorted([(c.start, c.end) for c in self.cands] + ner_spans)
         starts = [a for a, _ in spans]
         for m in self.pt.place.finditer(text):
             k = bisect_right(starts, m.start()) - 1
@@ -470,10 +663,87 @@ class _Resolver:
                 continue
             self.cands.append(self._typed(m.start(), m.end(), "GPE"))
 
+    def _finditer_near(
+        self, pattern: re.Pattern[str], words: frozenset[str], before: int, after: int
+    ) -> Iterator[re.Match[str]]:
+        """``pattern``'s matches, searched only around the tokens whose lower-case form is in ``words`` (a
+        scan of the whole text costs more than the rest of the step)."""
+        if self._lower is None:
+            self._lower = self.doc.to_array([LOWER, IDX])
+        hits = np.nonzero(np.isin(self._lower[:, 0], _hashes(words)))[0]
+        windows: list[tuple[int, int]] = []
+        for i in hits:
+            lo, hi = max(0, int(self._lower[i, 1]) - before), int(self._lower[i, 1]) + after
+            if windows and lo <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], hi)
+            else:
+                windows.append((lo, hi))
+        last = -1
+        for lo, hi in windows:
+            for m in pattern.finditer(self.text, lo, min(hi, len(self.text))):
+                if m.start() >= last:
+                    last = m.end()
+                    yield m
+
+    def _names_ner_missed(self, text: str) -> None:
+        """Ships, organisations and dateline places that small NER tagged as something else or not at all,
+        found by the same cues ``retype`` reads: "the tanker Baltic Dawn" (often a WORK_OF_ART), "Orvik Line
+        said", "VALMORA, March 3 (MPA) -"."""
+        spans = [(c.start, c.end) for c in self.cands if c.label in KEEP_LABELS]
+
+        def free(s: int, e: int) -> bool:
+            return not any(a < e and s < b for a, b in spans)
+
+        found: list[_Cand] = []
+        for m in self._finditer_near(self.pt.vessel_name, _cue_words().vessel, before=30, after=90):
+            s, e = _strip_span(text, m.start("name"), m.end("name"))
+            if e - s > 2 and free(s, e):
+                found.append(_Cand(s, e, "PRODUCT", _norm_ws(text[s:e]), fixed=True))
+        for m in self.pt.org_name.finditer(text):
+            s, e = m.start("name"), m.end("name")
+            first = text[s : text.find(" ", s)].lower() if " " in text[s:e] else ""
+            if first in ("the", "a", "an", "this", "that") or first in _LEADING_NOISE:
+                s = s + len(first) + 1  # "The Bank of ..." at a sentence start
+                while s < e and text[s].isspace():
+                    s += 1
+            if " " in text[s:e] and free(s, e):
+                found.append(_Cand(s, e, "ORG", _norm_ws(text[s:e])))
+        for m in DATELINE.finditer(text):
+            for g in ("place", "region"):
+                if m.group(g) and free(m.start(g), m.end(g)):
+                    found.append(self._typed(m.start(g), m.end(g), "GPE"))
+                    found[-1].name = _fix_case(found[-1].name)
+            agency = re.search(r"\((?P<a>[A-Z][\w .&-]{1,30})\)", m.group(0))
+            if agency and free(m.start() + agency.start("a"), m.start() + agency.end("a")):
+                a_s, a_e = m.start() + agency.start("a"), m.start() + agency.end("a")
+                found.append(_Cand(a_s, a_e, "ORG", text[a_s:a_e]))
+        self.cands.extend(found)
+
+    def _garbled(self, s: int, e: int, label: str) -> bool:
+        """An NER span that is no name: "Dufresne invited Holt" (a clause) or a sentence-initial common noun
+        ("Households should not ..."). The names inside a clause are found again as surnames."""
+        if label == "PERSON":
+            return False
+        span = self.doc.char_span(s, e, alignment_mode="expand")
+        if span is None:
+            return False
+        if any(t.pos_ in ("VERB", "AUX") and t.text.islower() for t in span):
+            return True
+        if len(span) != 1 or span[0].pos_ != "NOUN" or span[0].tag_ != "NNS":
+            return False
+        tok = span[0]  # capitalised only because it opens the sentence (or a quote at its start)
+        return all(t.is_punct for t in tok.doc[tok.sent.start : tok.i])
+
     def _typed(self, s: int, e: int, label: str) -> _Cand:
         """A candidate with its label checked against the gazetteers."""
         gz = self.gz
         surface = _norm_ws(self.text[s:e])
+        if (
+            " " not in surface
+            and surface.isupper()
+            and _fix_case(surface) in gz.country_by_alias.keys() | gz.place_country.keys()
+        ):
+            surface = _fix_case(surface)  # a dateline's "OTTAWA"
         if surface in gz.country_by_alias and label != "PERSON":
             return _Cand(
                 s,
@@ -494,6 +764,173 @@ class _Resolver:
         if label == "PERSON":
             return _Cand(s, e, "PERSON", surface)
         return _Cand(s, e, label, _fix_case(surface) if len(surface) > 4 else surface)
+
+    # -- step 1b: one type per name, from cues in the text
+    def retype(self) -> None:
+        """Settle the type of every name of the article from what the text says around it.
+
+        Small NER labels one name PERSON, ORG and GPE in the same article and has no type for ships, so
+        "the ferry Skarva Star" came out a person and "Holt invited him to Brennholm" made the capital a
+        person. Every occurrence of a name votes with general cues (no names in any table):
+
+        * ship: "the ferry/ship/vessel/carrier/tanker/MV X", "aboard (the) X" -> PRODUCT (OntoNotes' vehicles);
+        * organisation: a last word such as "Sparebank", "Line", "Authority", "Institute" ("the X Line"), or a
+          descriptor before it ("battery maker X", "the operator, X") -> ORG ("X Summit" -> EVENT);
+        * person: a title, honorific, role apposition ("Holt's spokeswoman, X"; "X, a planetary scientist";
+          "X, 54,") or a broadcast caption -> PERSON;
+        * place: governed by "in/near/into/..." (or "to/from" after a word of movement), "the town of X", "its
+          capital, X", a dateline, "X's president/economy", "X President Y", "Bank of X", "X harbour", or
+          coordinated with a known country -> GPE (LOC where NER said LOC).
+
+        Cues are tried in that order; names with none keep their majority NER label. A one-word name that is
+        the first or last word of a person's full name is left to ``persons`` (it is that person).
+        """
+        text = self.text
+        groups: dict[str, list[_Cand]] = {}
+        for c in self.cands:
+            if c.author or c.kind != "name" or c.country is not None or c.label not in _RETYPE_LABELS:
+                continue
+            groups.setdefault(c.name.lower(), []).append(c)
+        if not groups:
+            return
+        place_of = Counter(m.group("name").lower() for m in self.pt.place_of.finditer(text))
+        for m in DATELINE.finditer(text):
+            for g in ("place", "region"):  # not the agency in parentheses
+                if m.group(g):
+                    self._dateline_places.append((m.start(g), m.end(g)))
+        person_words: set[str] = set()
+        decided: dict[str, tuple[str, bool]] = {}
+        # full names first: a person's first and last words then say which one-word names are that person
+        for key in sorted(groups, key=lambda k: -len(k.split())):
+            cands = groups[key]
+            single = " " not in key
+            if single and key in person_words:
+                continue  # "Holt" with "Maren Holt" in the article: ``persons`` makes it her
+            label, fixed = self._vote(cands, place_of.get(key, 0))
+            decided[key] = (label, fixed)
+            if label == "PERSON" and not single:
+                words = key.split()
+                person_words.update((words[0], words[-1]))
+        for key, (label, fixed) in decided.items():
+            for c in groups[key]:
+                if c.label == "PERSON" and label != "PERSON" and len(c.name) > 4:
+                    c.name = _fix_case(c.name)
+                c.label = label
+                c.fixed = fixed
+
+    def _vote(self, cands: list[_Cand], place_hint: int) -> tuple[str, bool]:
+        """(label, settled by a cue) for all occurrences of one name; see ``retype``."""
+        gz, pt, text = self.gz, self.pt, self.text
+        words = cands[0].name.split()
+        labels = Counter(c.label for c in cands)
+        majority = labels.most_common(1)[0][0]
+        vessel = org = person = False
+        # place cues: "strong" ones name a place whatever NER said; "to/from" after a word of movement can
+        # also govern a person ("sent a letter to Maren Holt"), and "X's president" or "X President Y" a
+        # company ("Toyota President Akio Toyoda"), so they do not override NER's PERSON or ORG
+        place = place_hint
+        weak = 0
+        if len(words) >= 2 and words[-1] in gz.org_heads | gz.event_heads:
+            org = True
+        cue = _cue_words()
+        for c in cands:
+            line_start = text.rfind("\n", 0, c.start) + 1
+            left = text[max(line_start, c.start - 90) : c.start]
+            right = text[c.end : c.end + 60]
+            # the left-context patterns end at the name and are slow to search: run each only when one of
+            # its words is among the last words before the name
+            tail = set(_WORD.findall(left[-60:].lower())[-6:])
+            if not vessel and (
+                (tail & cue.vessel and pt.vessel_left.search(left))
+                or words[0] in ("MV", "MS", "MT", "HMS", "USS", "RMS")
+            ):
+                vessel = True
+            if not org and tail & cue.org and pt.org_left.search(left):
+                org = True
+            if not person and (
+                (
+                    tail & cue.title
+                    and (
+                        pt.left_title.search(left)
+                        or pt.left_appos.search(left)
+                        and re.match(r"\s*(?:[.,;:)\]]|$)", right)
+                    )
+                )
+                or (tail & cue.honorific and pt.left_honorific.search(left))
+                or (tail & cue.occupation and pt.occupation_left.search(left))
+                or pt.right_appos.match(text, c.end, min(len(text), c.end + 160))
+                or pt.occupation_right.match(right)
+                or (not text[line_start : c.start].strip() and _CAPTION_LINE.match(text, line_start))
+            ):
+                person = True
+            governed = self._governed_as_place(c)
+            country_word = pt.country_right.match(right)
+            if (
+                (tail & cue.place and pt.place_left.search(left))
+                or pt.place_right.match(right)
+                or any(a <= c.start < b for a, b in self._dateline_places)
+                or governed == "strong"
+                or (country_word and not _COMPANY_TOO.search(country_word.group(0)))
+            ):
+                place += 1
+            elif governed == "motion" or country_word:
+                weak += 1
+        if vessel:
+            return "PRODUCT", True
+        if org:
+            return ("EVENT" if words[-1] in gz.event_heads else "ORG"), True
+        if person:
+            return "PERSON", True
+        # weak cues outvote NER's ORG when they are at least half as many as its ORG labels, never a
+        # full name NER saw as a person
+        if (
+            weak
+            and not place
+            and (
+                (majority == "ORG" and weak * 2 < labels["ORG"]) or (majority == "PERSON" and len(words) > 1)
+            )
+        ):
+            weak = 0
+        if place or weak:
+            return ("LOC" if labels["LOC"] + labels["FAC"] > labels["GPE"] + labels["ORG"] else "GPE"), True
+        if len(labels) > 1 and labels["PERSON"] * 2 <= len(cands):
+            # "Veltra" tagged ORG twice and PERSON once: the non-person reading wins
+            return max((lb for lb in labels if lb != "PERSON"), key=lambda lb: labels[lb]), False
+        return labels.most_common(1)[0][0], False
+
+    def _governed_as_place(self, c: _Cand) -> str:
+        """ "strong" when the name is the object of a locative preposition or coordinated with a known
+        country, "motion" when it is the object of "to/from" after a word of movement, else ""."""
+        span = self.doc.char_span(c.start, c.end, alignment_mode="expand")
+        if span is None:
+            return ""
+        root = span.root
+        head = root
+        while head.dep_ == "conj" and head.head is not head:  # "in Seoul and Tokyo"
+            head = head.head
+        if head.dep_ == "pobj" and head.head.pos_ == "ADP":
+            prep = head.head
+            prep_lower = prep.lower_
+            host = prep.head
+            if (
+                prep_lower in _PLACE_PREPS
+                and host.lemma_.lower() not in _IN_NOT_PLACE
+                and not any(ch.dep_ == "poss" for ch in root.children)
+            ):
+                return "strong"
+            if prep_lower in _MOTION_PREPS and host.lemma_.lower() in _MOTION_LEMMAS:
+                return "motion"
+            if (
+                prep_lower == "from"
+                and host.pos_ == "NOUN"
+                and (host.lemma_.lower() in self.gz.occupations or host.lemma_.lower() in _PEOPLE_NOUNS)
+            ):
+                return "strong"  # "a retired teacher from Hellevik", "a nurse from Ostholm": where they live
+        for cj in [*root.conjuncts]:
+            # "Trade between Canada and Norland": coordinated with a country of the gazetteer
+            if _norm_ws(cj.text) in self.gz.country_by_alias.keys() | self.gz.place_country.keys():
+                return "strong"
+        return ""
 
     # -- step 2: person names, roles and label fixes
     def persons(self) -> None:
@@ -536,6 +973,7 @@ class _Resolver:
             if (
                 c.label != "PERSON"
                 and c.country is None
+                and not c.fixed
                 and " " not in c.name
                 and self.name_words.get(c.name.lower())
             ):
@@ -595,6 +1033,15 @@ class _Resolver:
             # "With the Chinese leader, Lee invited ..." the comma ends a clause instead.
             if m and re.match(r"\s*(?:[.,;:)\]]|$)", text[c.end : c.end + 3]):
                 role, gender = _roles_from_chain(gz, m.group("country"), m.group("mods"), m.group("title"))
+                possname = m.group("possname")
+                if possname and role.country is None:
+                    # "Norland's new president, Maren Holt": the role is of that country or organisation;
+                    # "Holt's spokeswoman, Ilse Brandt" is tied to a person, who is no country
+                    iso = gz.country_by_alias.get(possname) or gz.capitals.get(possname)
+                    if iso:
+                        role.country = iso
+                    elif not self.name_words.get(possname.lower()):
+                        role.org = possname
                 c.roles.append(role)
                 c.gender = c.gender or gender
                 self._role_mentions.append((base + m.start("phrase"), base + m.end("phrase"), c))
@@ -869,6 +1316,7 @@ def resolve_entities(doc: Doc, authors: Sequence[str] = ()) -> tuple[list[Entity
     """
     r = _Resolver(doc, authors)
     r.collect()
+    r.retype()
     r.persons()
     r.cluster()
     r.role_phrases()
@@ -972,8 +1420,10 @@ def link_entities(per_article: dict[str, list[Entity]], stable_ids: Collection[s
         groups.setdefault(canon[_name_key(e.name)], []).append(e)
     group_id: dict[NameKey, str] = {}
     for nk, ents in groups.items():
-        best = max(ents, key=lambda e: (e.id in stable_ids, len(e.name.split()), len(e.name),
-                                        [-ord(ch) for ch in e.id]))
+        best = max(
+            ents,
+            key=lambda e: (e.id in stable_ids, len(e.name.split()), len(e.name), [-ord(ch) for ch in e.id]),
+        )
         group_id[nk] = best.id
     seen_in: dict[NameKey, set[str]] = {}
     for article_id, ents in per_article.items():
@@ -985,6 +1435,16 @@ def link_entities(per_article: dict[str, list[Entity]], stable_ids: Collection[s
     for nk in groups:
         for w in {nk[0], nk[2]}:
             by_word.setdefault(w, []).append(nk)
+    # A one-word "person" that another article knows as a place or organisation ("Brennholm", tagged PERSON
+    # in one article, is the capital elsewhere) is a typing error: it never joins a full name by that name's
+    # first word ("Brennholm Sparebank"), so a place is never merged into a person. Surnames still link
+    # ("Holt" -> "Maren Holt" even where one article mistyped "Holt").
+    not_person_words = {
+        e.name.lower()
+        for ents in per_article.values()
+        for e in ents
+        if e.type in ("GPE", "LOC", "FAC", "ORG", "PRODUCT") and " " not in e.name
+    }
     # 2. ORG alias union
     org_of_alias: dict[str, str] = {}
     org_parent: dict[str, str] = {}
@@ -1020,7 +1480,8 @@ def link_entities(per_article: dict[str, list[Entity]], stable_ids: Collection[s
                 if len(words) >= 2:
                     new = group_id.get(canon.get(_name_key(e.name), _name_key(e.name)), e.id)
                 else:
-                    options = by_word.get(words[0].lower(), []) if words else []
+                    w = words[0].lower() if words else ""
+                    options = [nk for nk in by_word.get(w, []) if nk[2] == w or w not in not_person_words]
                     if len(options) > 1:
                         mine = set(e.roles) | ({e.country} if e.country else set())
                         shared = [
@@ -1035,8 +1496,8 @@ def link_entities(per_article: dict[str, list[Entity]], stable_ids: Collection[s
                         ranked = sorted(options, key=lambda nk: -group_articles[nk])
                         if group_articles[ranked[0]] >= 3 * group_articles[ranked[1]]:
                             options = ranked[:1]
-                    if len(options) == 1:
-                        new = group_id[options[0]]
+                if len(words) < 2 and len(options) == 1:
+                    new = group_id[options[0]]
             elif e.type == "ORG":
                 new = find(e.id)
             if new != e.id:

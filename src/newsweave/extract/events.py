@@ -8,10 +8,13 @@ that carries an event it finds
   participants ("Lee's chat with Xi", "their first phone call");
 * actor1 and actor2 as canonical entities (through the mentions the entity module found), or
   as a country when the text names one through a demonym, a capital ("Beijing said") or a role
-  ("Chinese troops");
-* the date, from the time expression attached to the clause, else from the article's main event
-  when this is the same kind of event between the same actors, else from a relative link ("a day
-  after he had a phone call with ...");
+  ("Chinese troops"); "the two leaders" are the two holders of leader roles (never a spokesperson or
+  the reporter), and a dateline's place ("BRENNHOLM, March 10 (MPA) -") is never an actor;
+* the date, from the time expression attached to the clause (not one that dates a noun on the way:
+  "invited Arai to a summit in June"), else from the call it was made in ("during the call", "used the
+  call to press", "began by congratulating"), else from the article's main event when this is the same
+  kind of event between the same actors, else from a relative link ("a day after he had a phone call
+  with ...");
 * the location, from an "in/at <place>" phrase of the clause.
 
 Negated, conditional and speculative clauses ("did not discuss", "if Xi accepts", "could
@@ -56,6 +59,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from newsweave.extract.entities import AUTHOR_ROLE, dateline_spans, gazetteer
 from newsweave.records import Entity, Event, Mention, Timex
 
 __all__ = [
@@ -411,6 +415,13 @@ class _Context:
                 self.timex_at[t.i] = tx
         self.coded: dict[int, list[CodedEvent]] = defaultdict(list)  # trigger token -> events
         self.consumed: set[int] = set()  # nouns already coded through their light verb
+        # "BRENNHOLM, March 10 (MPA) - Holt invited ...": the parser makes the dateline's place a second
+        # subject; a dateline says where the story was filed, it names no actor
+        self.dateline_toks: set[int] = set()
+        for a, b in dateline_spans(doc.text):
+            span = doc.char_span(a, b, alignment_mode="contract")
+            if span is not None:
+                self.dateline_toks.update(range(span.start, span.end))
 
     # --- entities
     def entity_country(self, e: Entity) -> str | None:
@@ -550,9 +561,10 @@ def _modifier_countries(ctx: _Context, tok: Token, places: bool = False) -> list
         if c.dep_ == "prep" and (c.lemma_ in ("of", "from") or (places and c.lemma_ == "in")):
             for p in c.children:
                 if p.dep_ == "pobj":
-                    iso = _token_country(ctx, p)
-                    if iso:
-                        return [iso]
+                    # "the leaders of Canada and Finland": every coordinated country
+                    isos = [i for t in (p, *p.conjuncts) if (i := _token_country(ctx, t))]
+                    if isos:
+                        return list(dict.fromkeys(isos))
                     for pc in p.children:
                         if pc.dep_ in ("poss", "amod", "compound"):
                             iso = _token_country(ctx, pc)
@@ -601,11 +613,13 @@ def _ent_of(tok: Token) -> Span | None:
 
 def _resolve_one(ctx: _Context, tok: Token, *, allow_group: bool = True) -> list[Actor]:
     """The actor(s) a noun-phrase head names: an entity, a country, or a national group."""
+    if tok.i in ctx.dateline_toks:
+        return []
     m = ctx.mention_at[tok.i]
     if m is not None:
         e = ctx.entities[m.entity_id]
-        if e.type in ("LOC", "FAC") and ctx.entity_country(e) is None:
-            return []  # a sea, a mountain, a building: a place, not an actor
+        if e.type in ("LOC", "FAC", "PRODUCT", "EVENT") and ctx.entity_country(e) is None:
+            return []  # a sea, a building, a ship, a summit: not an actor
         return [_actor_from_entity(ctx, e, m, tok)]
     # appositions name the entity: "his Chinese counterpart, Xi Jinping"
     for c in tok.children:
@@ -821,6 +835,8 @@ def _group(ctx: _Context, tok: Token) -> list[Actor]:
                 return _actors_of(ctx, ce, tok)
     countries = tok.lemma_.lower() in ("country", "nation")
     ids = ctx.salient(tok.i, person=not countries)
+    if not countries and tok.lemma_.lower() in _LEADER_GROUP_WORDS:
+        ids = _leaders_first(ctx, ids)
     if len(ids) < 2:
         return []
     out = []
@@ -833,6 +849,40 @@ def _group(ctx: _Context, tok: Token) -> list[Actor]:
         else:
             out.append(Actor(e.name, e.id, iso, start, end, "entity", person=e.type == "PERSON"))
     return out
+
+
+# Plural references that name heads of state or government: "the two leaders", "both presidents", "the pair".
+_LEADER_GROUP_WORDS = frozenset({"leader", "president", "counterpart", "pair", "duo", "both"})
+
+
+def _leader_role(ctx: _Context, e: Entity) -> bool | None:
+    """True when the person holds a current leader role (president, prime minister, chancellor, king, ...) of
+    a country, False when their roles are all other ones (spokesperson, secretary, author), None without roles.
+
+    A leader title tied to an organisation ("president of the Seafood Producers Association") is no leader
+    of a country: "of X" counts only when X is a country of the gazetteer or a place entity of the article.
+    """
+    if not e.roles:
+        return None
+    gz = gazetteer()
+    places = {x.name for x in ctx.entities.values() if x.type in ("GPE", "NORP")}
+    for role in e.roles:
+        if role.startswith("former "):
+            continue
+        key, _, of = role.partition(" of ")
+        if key in gz.leader_roles and (not of or of in gz.country_by_alias or of in places):
+            return True
+    return False
+
+
+def _leaders_first(ctx: _Context, ids: list[str]) -> list[str]:
+    """Persons a "the two leaders" can mean, most salient first: leader-role holders when two are known,
+    else everyone but people whose roles say they are no leader (a spokesperson, an official, a reporter)."""
+    verdict = {i: _leader_role(ctx, ctx.entities[i]) for i in ids}
+    leaders = [i for i in ids if verdict[i]]
+    if len(leaders) >= 2:
+        return leaders
+    return [i for i in ids if verdict[i] is not False]
 
 
 def _actors_of(ctx: _Context, ce: CodedEvent, tok: Token) -> list[Actor]:
@@ -982,13 +1032,21 @@ def _subjects(verb: Token) -> list[Token]:
     head = verb.head
     if head == verb:
         return []
+    if (
+        verb.dep_ == "advcl"
+        and verb.tag_ == "VBN"
+        and verb.i < head.i
+        and not any(c.dep_ in ("aux", "auxpass", "mark") for c in verb.children)
+    ):
+        return []  # "ASKED why ..., her spokeswoman said": she was asked, the asker is not named
     if verb.dep_ == "xcomp":
         if _is_passive(head):
             # "Obama is scheduled TO ATTEND", "was forced to resign": the passive subject acts
             return [c for c in head.children if c.dep_ == "nsubjpass"]
-        # object control: "urged China TO PLAY", "asked Xi to help"
+        # object control: "urged China TO PLAY", "asked Xi to help"; but in "used a phone call TO PRESS
+        # Tokyo" the object is no agent and the subject acts
         obj = _dobj(head)
-        if obj is not None:
+        if obj is not None and not _not_an_agent(obj):
             return [obj]
         return _subjects(head)
     if verb.dep_ in ("advcl", "conj", "pcomp", "acomp", "pobj"):
@@ -1001,6 +1059,23 @@ def _subjects(verb: Token) -> list[Token]:
     if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
         return [head]
     return []
+
+
+_OCCASION_NOUNS = frozenset(
+    {"opportunity", "occasion", "chance", "moment", "platform", "speech", "address", "statement", "interview",
+     "remark", "time", "forum", "appearance"}
+)  # fmt: skip
+
+
+def _not_an_agent(obj: Token) -> bool:
+    """An object that cannot be told to act: an event, an occasion or an amount ("used the call to press")."""
+    lemma = obj.lemma_.lower()
+    return (
+        lemma in _CONSULT_NOUNS
+        or lemma in _OCCASION_NOUNS
+        or (obj.pos_ == "NOUN" and lemma in _lexicon().nouns)
+        or obj.ent_type_ in ("DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL")
+    )
 
 
 def _negated(tok: Token) -> bool:
@@ -1549,7 +1624,9 @@ def _match_noun(ctx: _Context, tok: Token) -> _Hit | None:
         and head.head.head.lemma_.lower() in lex.light_verbs
     ):
         light = head.head.head  # "began a new round of joint exercises"
-    preps = {c.lower_ for c in tok.children if c.dep_ in ("prep",)}
+    # "made her first call to a foreign leader ON FRIDAY": a time phrase says when, it is not the "call on X
+    # to" of an appeal
+    preps = {c.lower_ for c in tok.children if c.dep_ == "prep" and not _temporal(ctx, c)}
     mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
     if tok.lower_.startswith("tele") or "phone" in tok.lower_:
         mods.add("phone")
@@ -1605,9 +1682,39 @@ def _match_noun(ctx: _Context, tok: Token) -> _Hit | None:
         else:
             # a standalone event noun needs a participant inside its own phrase
             if poss is None and not preps & {"with", "between", "to"}:
-                continue
+                sides = _call_sides(ctx, tok, mods) if str(code).startswith("04") else None
+                if sides is None:
+                    continue
+                clause = _clause_head(tok)
+                while clause.dep_ == "xcomp" and clause.head != clause:
+                    clause = clause.head  # "agreed on Friday to work ..., in a call": dated by "agreed"
+                return _Hit(
+                    trigger=tok,
+                    clause=clause,
+                    code=code,
+                    frame=f,
+                    subject_tokens=sides,
+                    target_root=tok,
+                    noun=tok,
+                    trigger_text=" ".join(
+                        t.text
+                        for t in tok.subtree
+                        if t.i <= tok.i and t.dep_ in ("compound", "amod") or t == tok
+                    ),
+                    plover=f.get("plover"),
+                    mode=f.get("mode"),
+                    symmetric=True,
+                    no_target=True,
+                )
             clause = _clause_head(tok)
             subj = [poss] if poss is not None else []
+            if (
+                not subj
+                and tok.dep_ == "dobj"
+                and clause.pos_ == "VERB"
+                and clause.lemma_.lower() in _USE_VERBS
+            ):
+                subj = _subjects(clause)  # "Holt used a phone call with Arai to press Tokyo": Holt called
             between = _prep(tok, "between")
             no_target = False
             if not subj and between is not None and _pobj(between) is not None:
@@ -1648,6 +1755,63 @@ def _match_noun(ctx: _Context, tok: Token) -> _Hit | None:
             symmetric=bool(f.get("symmetric")),
         )
     return None
+
+
+_USE_VERBS = frozenset({"use", "spend"})
+
+
+def _temporal(ctx: _Context, prep: Token) -> bool:
+    """Is a prepositional phrase a time expression ("on Friday", "in June")?"""
+    p = _pobj(prep)
+    return p is not None and (p.i in ctx.timex_at or p.ent_type_ in ("DATE", "TIME"))
+
+
+def _framing_call(tok: Token) -> bool:
+    """ "in/during a phone call": a consultation noun with a phone word, framing its clause."""
+    return (
+        tok.lemma_.lower() in _CONSULT_NOUNS
+        and tok.dep_ == "pobj"
+        and tok.head.lower_ in ("in", "during", "over")
+        and any(c.lower_ in _PHONE_WORDS for c in tok.children if c.dep_ in ("compound", "amod", "nmod"))
+    )
+
+
+def _call_sides(ctx: _Context, tok: Token, mods: set[str]) -> list[Token] | None:
+    """The two sides of "in/during a phone call" that names neither ("agreed ..., in a 20-minute phone call";
+    "urged Tokyo to lift a ban during a phone call"): the clause's subjects when they are two, else its subject
+    and the person it acts on (or, in a coordinated clause, the person the first verb acts on)."""
+    if tok.dep_ != "pobj" or tok.head.lower_ not in ("in", "during", "over") or not mods & _PHONE_WORDS:
+        return None
+    clause = _clause_head(tok)
+    while clause.dep_ == "xcomp" and clause.head != clause:
+        clause = clause.head
+    if clause.pos_ not in ("VERB", "AUX"):
+        return None
+    subjects = _subjects(clause)
+    actors = _unique([a for sj in subjects for a in _resolve(ctx, sj, allow_group=False)])
+    if len(actors) >= 2:
+        return subjects
+    if len(actors) != 1:
+        return None
+    partners: list[Token] = []
+    for v in (clause, clause.head if clause.dep_ == "conj" else None):
+        if v is None:
+            continue
+        o = _dobj(v)
+        if o is not None:
+            partners.append(o)
+        for pp in ("with", "to"):
+            pt = _prep(v, pp)
+            po = _pobj(pt) if pt is not None else None
+            if po is not None:
+                partners.append(po)
+    resolved = [(t, _resolve(ctx, t, allow_group=False)) for t in partners]
+    resolved = [(t, got) for t, got in resolved if got and got[0].entity_id != actors[0].entity_id]
+    if not resolved:
+        return None
+    people = [t for t, got in resolved if got[0].person]
+    acting = next(sj for sj in subjects if _resolve(ctx, sj, allow_group=False))  # not a dateline's place
+    return [acting, (people or [resolved[0][0]])[0]]
 
 
 def _targets(ctx: _Context, hit: _Hit) -> list[Actor]:
@@ -1770,15 +1934,87 @@ def _clause_timexes(ctx: _Context, hit: _Hit) -> list[tuple[Token, str]]:
             continue
         root = span.root
         if (
-            hit.noun is not None and _in_clause(root, hit.noun) and root in list(hit.noun.subtree)
-        ) or _in_clause(root, hit.clause):
+            (hit.noun is not None and _in_clause(root, hit.noun) and root in list(hit.noun.subtree))
+            or _in_clause(root, hit.clause)
+        ) and not _dates_a_noun(ctx, root, hit):
             out.append((root, value))
     # "in July 2014, when he met with Park": a relative "when" clause takes its head's date
     if not out and hit.clause.dep_ == "relcl" and any(c.lower_ == "when" for c in hit.clause.children):
         value = _date_value(ctx.timex_at.get(hit.clause.head.i))
         if value is not None:
             out.append((hit.clause.head, value))
+    # "made her first call on Friday, when she spoke with Dufresne": an adverbial "when" clause shares the
+    # date of the clause it hangs from
+    if (
+        not out
+        and hit.clause.dep_ == "advcl"
+        and any(c.lower_ == "when" and c.dep_ in ("advmod", "mark") for c in hit.clause.children)
+    ):
+        gov = hit.clause.head
+        for span, tx in ctx.timex_spans:
+            value = _date_value(tx)
+            if value and sent.start <= span.start and span.end <= sent.end and _in_clause(span.root, gov):
+                out.append((span.root, value))
+                break
+    if not out:
+        after = _date_after_trigger(ctx, hit)
+        if after is not None:
+            out.append(after)
     return out
+
+
+def _dates_a_noun(ctx: _Context, root: Token, hit: _Hit) -> bool:
+    """Does the time expression date a thing named on the way to the event rather than the event itself?
+
+    "invited Arai to a summit IN JUNE": June is the summit's date, not the invitation's. A noun that is the
+    event's own frame ("during a phone call ON TUESDAY", "met at the summit in November") passes its date on.
+    """
+    t = root
+    for _ in range(12):
+        h = t.head
+        if h == t or h == hit.clause or (hit.noun is not None and h == hit.noun):
+            return False
+        if h.pos_ in ("NOUN", "PROPN") and h.i not in ctx.timex_at:
+            prep = h.head if h.dep_ == "pobj" else None
+            framing = prep is not None and prep.lower_ in (
+                "during",
+                "in",
+                "at",
+                "on",
+                "over",
+                "amid",
+                "after",
+            )
+            event_noun = h.lemma_.lower() in _CONSULT_NOUNS or h.lemma_.lower() in ctx.lex.nouns
+            return not (framing and event_noun)
+        t = h
+    return False
+
+
+def _date_after_trigger(ctx: _Context, hit: _Hit) -> tuple[Token, str] | None:
+    """A date written right after the event's own phrase that the parser hung elsewhere.
+
+    "Dufresne spoke with Norland's new president, Maren Holt, ON FRIDAY AFTERNOON, a call that ...": the
+    parser attached the date to a later clause. Taken only when no clause starts between the trigger and the
+    date (a relative or coordinated clause there has a date of its own).
+    """
+    doc = ctx.doc
+    trigger = hit.trigger
+    sent = trigger.sent
+    for span, tx in sorted(ctx.timex_spans, key=lambda x: x[0].start):
+        if span.start <= trigger.i or span.end > sent.end:
+            continue
+        value = _date_value(tx)
+        if value is None or _dates_a_noun(ctx, span.root, hit):
+            continue  # a duration is no date; "invited X to a summit in June" dates the summit
+        between = doc[trigger.i + 1 : span.start]
+        if any(
+            (t.pos_ in ("VERB", "AUX") and t.dep_ in _CLAUSE_DEPS) or t.text in (";", "—", "–", "(")
+            for t in between
+        ):
+            return None
+        return span.root, value
+    return None
 
 
 def _location(ctx: _Context, hit: _Hit, actors: list[Actor]) -> str | None:
@@ -2023,6 +2259,14 @@ def _inherit_dates(ctx: _Context, events: list[CodedEvent]) -> None:
                             x.lower_ in ("the", "this", "that", "their", "his", "her") for x in p.children
                         ):
                             got = (dates.pop(), "during")
+            # 1b. "used a phone call with Arai on Tuesday TO PRESS Tokyo": the purpose of using the call is
+            # done in it
+            if got is None and clause.dep_ in ("xcomp", "advcl") and clause.head.lemma_.lower() in _USE_VERBS:
+                o = _dobj(clause.head)
+                if o is not None and o.lemma_.lower() in _CONSULT_NOUNS:
+                    own = [x for x in by_trigger.get(o.i, []) if x.event.date and x is not ce]
+                    if own:
+                        got = (own[0].event.date, "during")
             # 2. "comes a day after he had a call with X": the reference event's date minus the offset
             if got is None:
                 got = _relative_date(ctx, ce, by_trigger)
@@ -2034,11 +2278,69 @@ def _inherit_dates(ctx: _Context, events: list[CodedEvent]) -> None:
                 }
                 if len(dates) == 1:
                     got = (dates.pop(), "main-event")
+            # 4. "Arai BEGAN BY congratulating Holt": an act that opens or closes the conversation between the
+            # two sides happened during it. (A separate sentence such as "Lee also urged Xi to visit" is not
+            # dated from the call: that would be a guess.)
+            if (
+                got is None
+                and ev.actor2
+                and ev.plover != "CONSULT"
+                and _opens_conversation(doc[ce.trigger_i])
+            ):
+                dates = {
+                    d.event.date
+                    for d in dated
+                    if d.event.plover == "CONSULT" and _same_sides(ctx, ev, d.event)
+                }
+                if len(dates) == 1:
+                    got = (dates.pop(), "during")
             if got is not None:
                 ev.date, ce.date_source = got
                 changed = True
         if not changed:
             break
+
+
+_OPENING_VERBS = frozenset({"begin", "start", "open", "end", "close", "conclude", "finish", "wrap"})
+
+
+def _opens_conversation(trigger: Token) -> bool:
+    """ "began by congratulating", "opened the call by", "ended by inviting": the trigger is the -ing verb
+    under "by" of a verb of beginning or ending."""
+    prep = trigger.head if trigger.dep_ == "pcomp" else None
+    return (
+        prep is not None
+        and prep.lower_ == "by"
+        and prep.head.pos_ in ("VERB", "AUX")
+        and prep.head.lemma_.lower() in _OPENING_VERBS
+    )
+
+
+def _side(ctx: _Context, eid: str | None, name: str, country: str | None) -> tuple[str, str | None, bool]:
+    """(key, country, is a country) of one side of an event, for matching sides across events."""
+    e = ctx.entities.get(eid) if eid else None
+    is_country = (e is None or e.type in ("GPE", "NORP")) and (
+        country is not None or _country_of_text(name) is not None
+    )
+    return (eid or name, country or (_country_of_text(name) if is_country else None), is_country)
+
+
+def _sides_match(a: tuple[str, str | None, bool], b: tuple[str, str | None, bool]) -> bool:
+    """The same side: the same actor, or a country and a person acting for it ("Japan" and its prime minister)."""
+    if a[0] == b[0]:
+        return True
+    return (a[2] or b[2]) and a[1] is not None and a[1] == b[1]
+
+
+def _same_sides(ctx: _Context, ev: Event, other: Event) -> bool:
+    """Do two events have the same two sides, in either order?"""
+    if not (ev.actor2 and other.actor2):
+        return False
+    a1 = _side(ctx, ev.actor1_entity_id, ev.actor1, ev.actor1_country)
+    a2 = _side(ctx, ev.actor2_entity_id, ev.actor2, ev.actor2_country)
+    b1 = _side(ctx, other.actor1_entity_id, other.actor1, other.actor1_country)
+    b2 = _side(ctx, other.actor2_entity_id, other.actor2, other.actor2_country)
+    return (_sides_match(a1, b1) and _sides_match(a2, b2)) or (_sides_match(a1, b2) and _sides_match(a2, b1))
 
 
 def _relative_date(
@@ -2135,7 +2437,9 @@ def code_events_detailed(
         verb_hits = [h for h in verb_hits if h.trigger.i not in inside]
         hits: list[_Hit] = []
         for tok in sent:
-            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in inside:
+            # "agreed to work together ..., IN A PHONE CALL": a call framing the clause happened, even where
+            # the parser hung it inside the promised action
+            if tok.pos_ in ("NOUN", "PROPN") and (tok.i not in inside or _framing_call(tok)):
                 hit = _match_noun(ctx, tok)
                 if hit is not None:
                     ctx.consumed.add(tok.i)
@@ -2432,7 +2736,20 @@ def _pronoun_mentions(doc: Doc, mentions: list[Mention], entities: dict[str, Ent
         sent_start = tok.sent.start
         k = bisect_right(sent_starts, tok.i) - 1
         window_start = sent_starts[max(0, k - 3)]
-        cata = _cataphora(tok, by_token) or _governing_subject(tok, by_token)
+        # "Holt invited HIM to Brennholm": an object pronoun is never the subject of its own clause (that
+        # would be "herself"), so that subject is neither the governing subject nor a candidate
+        local: set[str] = set()
+        obj_case = tok.lower_ in ("him", "her") and tok.dep_ in ("dobj", "dative", "iobj", "pobj")
+        if obj_case:
+            verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+            for c in verb.children:
+                if c.dep_ in ("nsubj", "nsubjpass"):
+                    local.update(
+                        by_token[i][3].entity_id for i in range(c.left_edge.i, c.i + 1) if i in by_token
+                    )
+        cata = _cataphora(tok, by_token) or _governing_subject(
+            tok, by_token, skip=tok.head if obj_case else None
+        )
         if cata is not None:
             out.append(
                 Mention(
@@ -2444,7 +2761,14 @@ def _pronoun_mentions(doc: Doc, mentions: list[Mention], entities: dict[str, Ent
                 )
             )
             continue
-        window = [x for x in info if x[0] < tok.i and x[2] >= window_start]
+        window = [
+            x
+            for x in info
+            if x[0] < tok.i
+            and x[2] >= window_start
+            and x[3].entity_id not in local
+            and AUTHOR_ROLE not in entities[x[3].entity_id].roles  # a byline's reporter is no referent
+        ]
         if not window:
             continue
         strong = [x for x in window if x[1] in ("nsubj", "nsubjpass", "poss")]
@@ -2465,11 +2789,14 @@ def _pronoun_mentions(doc: Doc, mentions: list[Mention], entities: dict[str, Ent
     return out
 
 
-def _governing_subject(tok: Token, by_token: dict[int, tuple[int, str, int, Mention]]) -> Mention | None:
+def _governing_subject(
+    tok: Token, by_token: dict[int, tuple[int, str, int, Mention]], skip: Token | None = None
+) -> Mention | None:
     """ "Lee has made it clear that HE wants ...", "Lee's chat comes a day after HE had ...": the person who is
-    (or owns) the subject of a clause governing the pronoun's clause."""
+    (or owns) the subject of a clause governing the pronoun's clause. ``skip``: the pronoun's own verb, whose
+    subject an object pronoun cannot refer to."""
     for anc in tok.ancestors:
-        if anc.pos_ not in ("VERB", "AUX"):
+        if anc.pos_ not in ("VERB", "AUX") or (skip is not None and anc == skip):
             continue
         for c in anc.children:
             if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i and tok not in c.subtree:

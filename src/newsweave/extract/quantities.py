@@ -6,9 +6,13 @@ Kinds and canonical units (``Quantity.unit``):
   amounts look equal: within the fixed-ratio chain second/minute/hour/day/week, and within month/year, the
   largest unit giving a whole number is used ("half an hour", "0.5 hours", "30-minute" -> 30 minute;
   "120 minutes", "2 hours" -> 2 hour; "a decade" -> 10 year; "18 months" stays 18 month).
-* money: ISO 4217 code ("USD", "KRW", "EUR", ...); the value in units ("$1.2 billion" -> 1.2e9 USD).
-* percent: "percent" or "percentage point".
-* distance: "km"; miles, nautical miles, metres, feet are converted (the text keeps the original wording).
+* money: ISO 4217 code ("USD", "KRW", "EUR", ...); the value in units ("$1.2 billion" -> 1.2e9 USD). Crowns
+  (crowns, kroner, kronor) are "crown": English uses the word for several currencies, so only the unit is known.
+* percent: "percent" or "percentage point" ("25 basis points" -> 0.25 percentage point).
+* distance: "km"; miles, nautical miles, metres, centimetres, feet are converted (the text keeps the original
+  wording).
+* rates are no amounts of time: in "38,000 tonnes of salmon a year" or "$5 million a year" the "a year" is a
+  frequency (the timex module makes it a SET), never a duration quantity.
 * count: "count:<noun>" with the counted noun's lemma and its hyphenated or common-noun compound modifiers
   ("13 buoys" -> "count:buoy", "three no-sail zones" -> "count:no-sail zone"); adjectives and names are
   dropped ("five U.N. inspection teams" -> "count:inspection team"). Only plural nouns with a number other
@@ -32,7 +36,8 @@ Approximation (``approx``) and the interval each statement allows (``low``/``hig
 * at_most ("up to", "at most", "no more than"): [0, v].
 
 Vague plurals ("dozens of", "hundreds of") are counts with approx "about" over their range ([24, 144),
-[200, 1000), ...). Years, dates and ordinals are not quantities.
+[200, 1000), ...), chained ones multiply ("hundreds of millions of crowns" -> money [2e8, 1e9) crown). Years,
+dates and ordinals ("a second big customer") are not quantities.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ from spacy.tokens import Doc, Token
 
 from newsweave.records import Quantity
 
-__all__ = ["find_quantities", "compatible", "base_value", "parse_number"]
+__all__ = ["find_quantities", "compatible", "base_value", "parse_number", "is_rate"]
 
 # ---------------------------------------------------------------- numbers (shared with timex.py)
 
@@ -134,8 +139,9 @@ _CURRENCY_WORDS = {
     "dollar": "USD", "us dollar": "USD", "u.s. dollar": "USD", "won": "KRW", "korean won": "KRW", "yen": "JPY",
     "japanese yen": "JPY", "yuan": "CNY", "chinese yuan": "CNY", "renminbi": "CNY", "euro": "EUR",
     "pound sterling": "GBP", "pound": "GBP", "rupee": "INR", "ruble": "RUB", "rouble": "RUB", "cent": "USD",
+    "crown": "crown", "krone": "crown", "kroner": "crown", "krona": "crown", "kronor": "crown",
 }  # fmt: skip
-_CUR_WORD_ALT = r"(?:u\.?s\.?\s+|korean\s+|japanese\s+|chinese\s+)?(?:dollars?|won|yen|yuan|renminbi|euros?|pounds?(?:\s+sterling)?|rupees?|rubles?|roubles?|cents?)"
+_CUR_WORD_ALT = r"(?:u\.?s\.?\s+|korean\s+|japanese\s+|chinese\s+)?(?:dollars?|won|yen|yuan|renminbi|euros?|pounds?(?:\s+sterling)?|rupees?|rubles?|roubles?|cents?|crowns?|kron(?:e|er|a|or))"
 _DISTANCE_KM = {
     "km": 1.0,
     "kilometer": 1.0,
@@ -145,14 +151,17 @@ _DISTANCE_KM = {
     "nautical mile": 1.852,
     "meter": 0.001,
     "metre": 0.001,
+    "centimeter": 0.00001,
+    "centimetre": 0.00001,
+    "cm": 0.00001,
     "foot": 0.0003048,
     "feet": 0.0003048,
     "ft": 0.0003048,
     "yard": 0.0009144,
 }
-_DIST_ALT = r"(?:nautical\s+miles?|kilomet(?:er|re)s?|km|miles?|met(?:er|re)s?|feet|foot|ft|yards?)"
+_DIST_ALT = r"(?:nautical\s+miles?|kilomet(?:er|re)s?|km|miles?|centimet(?:er|re)s?|cm|met(?:er|re)s?|feet|foot|ft|yards?)"
 _DUR_ALT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|fortnights?|months?|years?|yrs?|decades?|centur(?:y|ies))"
-_PCT_ALT = r"(?:%|percent|per\s+cent|pct|percentage\s+points?)"
+_PCT_ALT = r"(?:%|percent|per\s+cent|pct|percentage\s+points?|basis\s+points?|bps)"
 
 # Seconds per duration unit; months and years by their average length (only to compare across units).
 _SECONDS = {
@@ -195,13 +204,19 @@ _QUANTITY_RE = re.compile(
     rf"(?P<half2>\s+and\s+a\s+half)?)",
     re.IGNORECASE,
 )
-_VAGUE_COUNT_RE = re.compile(r"(?<![\w-])(?P<w>dozens|hundreds|thousands|millions)\s+of\s+", re.IGNORECASE)
+_VAGUE_COUNT_RE = re.compile(
+    r"(?<![\w-])(?P<w>dozens|hundreds|thousands|millions|billions)\s+of\s+"
+    r"(?:(?P<w2>thousands|millions|billions)\s+of\s+)?",
+    re.IGNORECASE,
+)
 _VAGUE_RANGES = {
     "dozens": (24, 144),
     "hundreds": (200, 1000),
     "thousands": (2000, 1e6),
     "millions": (2e6, 1e9),
+    "billions": (2e9, 1e12),
 }
+_VAGUE_SCALE = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
 _NOT_COUNTED = {
     "percent",
     "time",
@@ -334,12 +349,16 @@ def _from_match(m: re.Match[str], text: str) -> Quantity | None:
     after = text[end : end + 8]
 
     if re.fullmatch(_PCT_ALT, unit_text, re.IGNORECASE):
-        unit = "percentage point" if unit_text.startswith("percentage") else "percent"
+        unit = "percentage point" if unit_text.startswith(("percentage", "basis", "bps")) else "percent"
+        if unit_text.startswith(("basis", "bps")):
+            value, tol = value / 100, tol / 100  # "25 basis points" is 0.25 percentage point
         approx, low, high = _interval(value, approx_cls, tol)
         return Quantity(text[start:end], start, end, value, unit, "percent", approx, low, high)  # type: ignore[arg-type]
     if re.fullmatch(_CUR_WORD_ALT, unit_text, re.IGNORECASE):
         word = re.sub(r"^(?:u\.?s\.?|korean|japanese|chinese)\s+", "", unit_text)
         word = word[:-1] if word.endswith("s") and word[:-1] in _CURRENCY_WORDS else word
+        if word == "crown" and scale == 1.0 and value < 2 and num_text in ("a", "an", "one"):
+            return None  # "a crown" is a king's
         if word.startswith("pound") and "sterling" not in word and scale == 1.0 and value < 1000:
             return None  # "5 pounds" is more often a weight
         code = _CURRENCY_WORDS.get(word, _CURRENCY_WORDS.get(word.split()[0], "USD"))
@@ -357,8 +376,8 @@ def _from_match(m: re.Match[str], text: str) -> Quantity | None:
     # duration
     if re.match(r"[\s-]+old\b", after):
         return None  # ages ("a 52-year-old", "52 years old")
-    if re.match(r"\s+ago\b", after):
-        return None  # "two weeks ago" is a date, not an amount of time
+    if re.match(r"\s+(?:ago|earlier)\b", after):
+        return None  # "two weeks ago", "from a year earlier" are dates, not amounts of time
     if num_text in ("a", "an") and re.search(
         r"(?:\d|%|percent|million|billion|dollars|times|once|twice)\S*\s*$",
         text[max(0, start - 25) : start],
@@ -471,10 +490,14 @@ def _counts(doc: Doc, text: str, taken: list[tuple[int, int]], dep: np.ndarray) 
         if head.pos_ not in ("NOUN", "PROPN") or any(s < m.end() and m.start() < e for s, e in taken):
             continue
         low, high = _VAGUE_RANGES[m["w"].lower()]
+        if m["w2"]:  # "hundreds of millions of crowns": [200, 1000) millions
+            scale = _VAGUE_SCALE[m["w2"].lower()]
+            low, high = low * scale, high * scale
         qend = head.idx + len(head.text)
-        unit = "count:" + head.lemma_.lower()
+        currency = _CURRENCY_WORDS.get(head.lemma_.lower())
+        unit, kind = (currency, "money") if currency else ("count:" + head.lemma_.lower(), "count")
         out.append(
-            Quantity(text[m.start() : qend], m.start(), qend, float(low), unit, "count", "about", low, high)
+            Quantity(text[m.start() : qend], m.start(), qend, float(low), unit, kind, "about", low, high)  # type: ignore[arg-type]
         )
     return out
 
@@ -508,6 +531,88 @@ def _windows(text: str, arr: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
+# Words that may stand between an amount and its "a year" ("38,000 tonnes OF SALMON a year", "520 crowns MORE a
+# month") besides nouns, adjectives and numbers.
+_RATE_FILLERS = frozenset({"of", "more", "less", "extra", "-", "worth"})
+_AMOUNT_WORDS = frozenset(
+    {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion",
+     "billions", "trillion", "$", "€", "£", "¥", "%", "percent", "twice", "once", "thrice"}
+)  # fmt: skip
+
+
+def is_rate(doc: Doc, start: int) -> bool:
+    """Does the "a"/"an"/"per" at character ``start`` make a rate with an amount before it?
+
+    "costs them hundreds of millions of crowns a year", "38,000 tonnes of salmon a year", "8 gigawatt-hours a
+    year", "520 crowns more a month": the noun phrase right before holds a number, so "a year" is how often,
+    not how long. "for a year", "lasted a year", "a year ago" are no rates (a preposition or verb comes first).
+    """
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    tok = span[0]
+    sent_start = tok.sent.start
+    for i in range(tok.i - 1, max(sent_start, tok.i - 10) - 1, -1):
+        t = doc[i]
+        low = t.lower_
+        # (like_num is true for ordinals too: "the first visit in a decade" has no amount)
+        if (
+            (t.like_num and (t.pos_ == "NUM" or t.text[:1].isdigit()))
+            or low in _AMOUNT_WORDS
+            or t.ent_type_
+            in (
+                "MONEY",
+                "QUANTITY",
+                "PERCENT",
+                "CARDINAL",
+            )
+        ):
+            return True
+        if t.pos_ in ("NOUN", "PROPN", "ADJ") or low in _RATE_FILLERS or t.tag_ == "HYPH":
+            continue
+        return False
+    return False
+
+
+def _ordinal_second(doc: Doc, q: Quantity) -> bool:
+    """ "a second big customer", "a second term": "second" as an ordinal, not a unit of time."""
+    if q.unit != "second" or q.text.lower() not in ("a second", "one second"):
+        return False
+    span = doc.char_span(q.end - len("second"), q.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    tok = span[-1]
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    return tok.pos_ == "ADJ" or (
+        nxt is not None and nxt.pos_ in ("NOUN", "ADJ", "PROPN") and tok.dep_ != "pobj"
+    )
+
+
+_QUARTER_BEFORE = re.compile(r"(?i)(?:(?P<n>a|one|three)\s+)?(?P<q>quarters?)\s+of\s+$")
+
+
+def _fraction_of(text: str, q: Quantity) -> Quantity:
+    """ "a quarter of an hour" -> 15 minutes (the regex alone saw "an hour")."""
+    if q.kind != "duration" or not q.text.lower().startswith(("an ", "a ")):
+        return q
+    m = _QUARTER_BEFORE.search(text[max(0, q.start - 20) : q.start])
+    if not m:
+        return q
+    frac = 0.75 if (m["n"] or "").lower() == "three" else 0.25
+    start = q.start - (len(m.group(0)))
+    seconds = q.value * _SECONDS.get(q.unit, 1) * frac
+    v, unit = _canonical_duration(seconds, "second")
+    approx, low, high = _interval(v, q.approx if q.approx != "exact" else "")
+    return Quantity(text[start : q.end], start, q.end, v, unit, "duration", approx, low, high)  # type: ignore[arg-type]
+
+
+# "has edged up to 4.6%", "rose up to": "up" goes with the verb, "to 4.6%" is where it went, no "at most".
+_UP_TO_VERBS = re.compile(
+    r"(?i)\b(?:edged|edging|edges|crept|creeping|moved|ticked|inched|went|gone|shot|climbed|rose|risen|jumped|"
+    r"surged|crept|pushed|driven|revised|bumped|stepped)\s+$"
+)
+
+
 def find_quantities(doc: Doc) -> list[Quantity]:
     """Durations, money, percentages, distances and counts in an article body (the Doc's text)."""
     text = doc.text  # built from the tokens on each access: read it once
@@ -520,12 +625,20 @@ def find_quantities(doc: Doc) -> list[Quantity]:
         q = _from_match(m, text)
         if q is None:
             continue
+        if q.kind == "duration" and (
+            (q.text.lower().startswith(("a ", "an ")) and is_rate(doc, q.start)) or _ordinal_second(doc, q)
+        ):
+            continue  # "38,000 tonnes of salmon a year" is a rate; "a second customer" an ordinal
         if not m["approx"]:  # a marker separated from the number by nothing but a space ("about 30")
             approx_cls, start = _approx_before(text, q.start)
             if approx_cls:
                 approx, low, high = _interval(q.value, approx_cls)
                 q = Quantity(text[start : q.end], start, q.end, q.value, q.unit, q.kind, approx, low, high)  # type: ignore[arg-type]
-        found.append(q)
+        if q.approx == "at_most" and q.text.lower().startswith("up") and _UP_TO_VERBS.search(text[: q.start]):
+            start = q.start + len(re.match(r"(?i)up\s+to\s+", q.text).group(0))  # type: ignore[union-attr]
+            approx, low, high = _interval(q.value, "", _rounding(text[start : q.end].split()[0].rstrip("%")))
+            q = Quantity(text[start : q.end], start, q.end, q.value, q.unit, q.kind, approx, low, high)  # type: ignore[arg-type]
+        found.append(_fraction_of(text, q))
     found.extend(_counts(doc, text, [(q.start, q.end) for q in found], arr[:, 4]))
     found.sort(key=lambda q: q.start)
     return found

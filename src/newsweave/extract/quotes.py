@@ -21,8 +21,10 @@ Three kinds of attribution are found, all with rules over the spaCy parse (no ex
 Pronoun speakers (he/she) resolve to the nearest compatible person in the same or the two previous
 sentences: closer sentences first, then a previous quote's speaker, then a grammatical subject, then a
 gender-matched person (gender from "spokeswoman", "Mr.", a given-name list, or an earlier he/she).
-Unnamed speakers ("a presidential official", "some pundits") keep the surface phrase as ``speaker``
-with ``speaker_entity_id`` None.
+Unnamed speakers ("a presidential official", "some pundits", "a senior Foreign Ministry official": a
+name that only modifies the speaker noun is not the speaker) keep the surface phrase as ``speaker``
+with ``speaker_entity_id`` None. A dateline ("BRENNHOLM, March 10 (MPA) - ") is never a speaker nor part
+of reported content.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from newsweave.extract.entities import AUTHOR_ROLE, entity_gender, resolve_entities
+from newsweave.extract.entities import AUTHOR_ROLE, dateline_spans, entity_gender, resolve_entities
 from newsweave.records import Entity, Mention, Quote
 
 # Verbs that introduce somebody's words or stance, for direct quotes (lemmas).
@@ -286,6 +288,11 @@ class _Finder:
         # speakers already attributed, as (char position, sentence index, entity id)
         self.history: list[tuple[int, int, str]] = []
         self._mention_tok: dict[int, Token] = {}
+        # "BRENNHOLM, March 12 (MPA) - ": the parser often makes the dateline's place a subject
+        self.datelines = dateline_spans(self.text)
+
+    def in_dateline(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.datelines)
 
     # -- lookups
     def sent_index(self, tok_i: int) -> int:
@@ -328,7 +335,9 @@ class _Finder:
     def subject_of(self, verb: Token, depth: int = 0) -> Token | None:
         """The grammatical subject of a cue verb, climbing participles and conjuncts ("noting ...")."""
         for ch in verb.children:
-            if ch.dep_ == "nsubj":
+            # a subject inside the quote ("“The crew sealed off ...,” Eide told MPA" parses "crew" as a
+            # second subject of "told") or in the dateline is not the speaker: try the next one
+            if ch.dep_ == "nsubj" and not self.in_quote(ch.idx) and not self.in_dateline(ch.idx):
                 if ch.lower_ in _RELATIVE and verb.dep_ == "relcl":
                     return verb.head  # "Trump, who said ..."
                 return ch
@@ -373,9 +382,15 @@ class _Finder:
         if best is None:
             left, right = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
             for m in self._mentions_window(left, right):
-                if self.entities.get(m.entity_id) and self.entities[m.entity_id].type in ("PERSON", "ORG"):
-                    best = m
-                    break
+                e = self.entities.get(m.entity_id)
+                if e is None or e.type not in ("PERSON", "ORG"):
+                    continue
+                if subj.pos_ == "NOUN" and not self._apposed(subj, m):
+                    # "a senior Foreign Ministry official", "her office in Brennholm": a name that only
+                    # modifies an unnamed speaker is not the speaker
+                    continue
+                best = m
+                break
         if best is not None and best.entity_id in self.entities:
             e = self.entities[best.entity_id]
             if e.type in ("PERSON", "ORG", "GPE", "NORP") and not (e.type == "NORP" and subj.tag_ != "NNPS"):
@@ -389,6 +404,11 @@ class _Finder:
         phrase = " ".join(text[s:e].split())
         plural = subj.tag_ in ("NNS", "NNPS") or any(t.lower_ in _PLURAL_DETS for t in subj.children)
         return _Speaker(phrase, None, s, e, not plural)
+
+    def _apposed(self, head: Token, m: Mention) -> bool:
+        """Is mention ``m`` in apposition to ``head`` ("a spokesman, Kang Yu-jung, said")?"""
+        tok = self.mention_token(m)
+        return tok is not None and tok.dep_ == "appos" and tok.head.i == head.i
 
     def resolve_pronoun(self, pron: Token) -> str | None:
         """he/she -> the entity id of the nearest compatible person (see the module doc)."""
@@ -726,6 +746,16 @@ class _Finder:
             if len(list(comp.subtree)) < 3:
                 return None
             s, e = comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge)
+            # "would re-examine the ban": the parser can split a hyphenated verb and hang its second half
+            # (with the rest of the clause) from the cue; keep the clause whole
+            nxt = comp.right_edge.i + 1
+            while (
+                nxt < len(self.doc)
+                and not self.doc[nxt - 1].whitespace_
+                and (self.doc[nxt].text == "-" or self.doc[nxt - 1].text == "-")
+            ):
+                e = max(e, self.doc[nxt].right_edge.idx + len(self.doc[nxt].right_edge))
+                nxt = self.doc[nxt].right_edge.i + 1
         return self._reported_att(
             s, e, self.speaker_from_token(subj), tok.text, tok.idx, tok.idx + len(tok), quoted
         )
@@ -741,6 +771,9 @@ class _Finder:
         quoted: list[tuple[int, int]],
     ) -> Attribution | None:
         text = self.text
+        for a, b in self.datelines:
+            if a <= s < b:
+                s = b  # "BRENNHOLM, March 10 (MPA) - Holt invited ...": the content starts after the dateline
         s, e = _trim(text, s, e)
         while e > s and text[e - 1] in "”\"’'.,;: ":
             e -= 1

@@ -40,7 +40,7 @@ from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
-from newsweave.extract.quantities import DIGITS, NUMBER, SPELLED_CORE, parse_number
+from newsweave.extract.quantities import DIGITS, NUMBER, SPELLED_CORE, is_rate, parse_number
 from newsweave.records import Quantity, Timex
 
 __all__ = ["find_timexes", "find_timexes_in_text", "timex_compatible", "parse_anchor", "elapsed_since"]
@@ -366,6 +366,10 @@ _FUTURE_VERBS = {
     "poise",
 }
 _FUTURE_AUX = {"will", "shall", "'ll", "’ll", "wo", "would"}
+# Modals that put a bare verb ahead of the speaker: "should reach perihelion in November", "could fall apart".
+_MODAL_AUX = {"should", "could", "may", "might", "must"}
+# Adjectives of schedule between a date and its verb: "is due on Saturday", "is set for Friday".
+_DUE_WORDS = {"due", "set", "slated", "scheduled"}
 # Prepositions of a deadline or a span end: "extended to Nov. 16", "until January", "by February".
 _DEADLINE_PREPS = {
     "to",
@@ -425,6 +429,8 @@ class _Ctx:
                 through_noun = True
             elif tok.lower_ in ("upcoming", "coming", "forthcoming"):
                 return None, True, "future"
+            elif tok.pos_ == "ADJ" and tok.lemma_ in _DUE_WORDS and tok.head.tag_ != "VBD":
+                return None, False, "future"  # "a replacement vessel is due on Saturday" (not "was due")
         return (tok if tok.pos_ in ("VERB", "AUX") else None), through_noun, prep
 
     def tense(self, start: int, end: int, direct: bool = False) -> str:
@@ -446,6 +452,16 @@ class _Ctx:
         auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
         aux_words = {a.lower_ for a in auxes}
         if aux_words & _FUTURE_AUX or (verb.pos_ == "AUX" and verb.lower_ in _FUTURE_AUX):
+            return "future"
+        if verb.tag_ != "VBD" and any(c.dep_ == "acomp" and c.lemma_ in _DUE_WORDS for c in verb.children):
+            return "future"  # "is due on Saturday": the parser hangs the date from "is", beside "due"
+        # "should reach ... in November", "could fall apart" (but "could have met" is past)
+        if (
+            aux_words & _MODAL_AUX
+            and verb.tag_ == "VB"
+            and not through_noun
+            and not any(a.lemma_ == "have" for a in auxes)
+        ):
             return "future"
         if any(a.tag_ == "VBD" for a in auxes if a.lower_ != "to"):
             return "past"  # "had been due to expire Friday", "was signed in May"
@@ -1143,7 +1159,8 @@ def _season(m: re.Match[str], ctx: _Ctx) -> list[_Cand] | None:
     def res(c: _Ctx) -> _Result:
         if c.anchor is None:
             return ("DATE", f"XXXX-{code}", False, None)
-        h = how or {"past": "past", "future": "future"}.get(c.tense(m.start(), m.end()), "this")
+        # direct: "another move before the summer" says nothing about when the summer is, "pointed" is past
+        h = how or {"past": "past", "future": "future"}.get(c.tense(m.start(), m.end(), direct=True), "this")
         p = _season_instance(c.anchor, code, h)
         return ("DATE", p.fmt(), True, p)
 
@@ -1189,10 +1206,25 @@ def _weekday_rule(m: re.Match[str], ctx: _Ctx) -> list[_Cand] | None:
                 direction = "past" if tense == "past" else "this"
             else:
                 direction = "future" if tense == "future" else "past"
+            if direction == "future" and not mod and base.isoweekday() == wd:
+                # "would send investigators on Thursday" in Thursday's paper: that day, not a week later
+                # (news says "next Thursday" for that)
+                direction = "past"
         day = _weekday(base, wd, direction)
         return (typ, day.isoformat() + tail, True, _P("day", day))
 
     return _one(m, res, start=start)
+
+
+def _ordinal(ctx: _Ctx, unit_end: int) -> bool:
+    """Is the "second" ending at ``unit_end`` an ordinal ("a second big customer", "a second term")?"""
+    tok = ctx.token_at(unit_end - 1)
+    if tok is None or tok.lower_ != "second":
+        return False
+    nxt = ctx.doc[tok.i + 1] if tok.i + 1 < len(ctx.doc) else None
+    return tok.pos_ == "ADJ" or (
+        nxt is not None and nxt.pos_ in ("NOUN", "ADJ", "PROPN") and tok.dep_ != "pobj"
+    )
 
 
 def _day_of(word: str, c: _Ctx, m: re.Match[str], group: str) -> tuple[date | None, bool]:
@@ -1656,6 +1688,10 @@ def _duration(m: re.Match[str], ctx: _Ctx) -> list[_Cand] | None:
         # "$5 million a year", "twice a week": a frequency (the SET rule takes it), not a duration.
         if re.search(r"(?:\d|%|percent|million|billion|dollars|times|once|twice|cents)\S*\s*$", before, _I):
             return None
+        if amount in ("a", "an") and is_rate(ctx.doc, m.start("n")):
+            return None  # "38,000 tonnes of salmon a year": the amount is further back
+        if unit == "second" and _ordinal(ctx, m.end("unit")):
+            return None  # "a second big customer"
         if m["rel"] and m["rel"].lower() in ("first", "last", "final"):
             return None  # "the first year", "a last day"
     if re.match(r"[\s-]+old\b", ctx.text[m.end() : m.end() + 6]):
@@ -1769,11 +1805,12 @@ def _set(m: re.Match[str], ctx: _Ctx) -> list[_Cand] | None:
         return _one(m, lambda c: ("SET", value, True, None))
     if m["f"]:
         return _one(m, lambda c: ("SET", _dur_value(1, m["u2"].lower()), True, None))
-    # "a year" is a frequency only after an amount: "$5 million a year", "50,000 CDs a year".
+    # "a year" is a frequency only after an amount: "$5 million a year", "50,000 CDs a year", "38,000 tonnes of
+    # salmon a year" (the parse finds an amount further back).
     before = ctx.text[max(0, m.start() - 40) : m.start()]
     if not re.search(
         r"(?:\d|%|percent|million|billion|dollars|cents|times)\S*(?:\s+[a-z]+s)?\s+$", before, _I
-    ):
+    ) and not is_rate(ctx.doc, m.start()):
         return None
     return _one(m, lambda c: ("SET", _dur_value(1, m["u3"].lower()), True, None))
 
