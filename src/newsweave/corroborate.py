@@ -286,13 +286,16 @@ def _event_groups(ctx: _Context, units: list[_Unit]) -> list[_EventGroup]:
     """Meetings and calls between the same two actors, reported by two or more sources."""
     from newsweave.extract.timex import timex_compatible
 
+    consults = [(article.id, index, event)
+                for article in ctx.articles
+                for index, event in enumerate(_events_of(ctx, article.id))
+                if event.plover == "CONSULT" and len(_actor_key(event)) == 2]
+    leader_of = _leaders_by_country(ctx, [e for _, _, e in consults])
     by_actors: dict[frozenset[str], list[tuple[str, int, Event]]] = defaultdict(list)
-    for article in ctx.articles:
-        ex = ctx.extractions.get(article.id)
-        for index, event in enumerate(ex.events if ex else []):
-            actors = _actor_key(event)
-            if event.plover == "CONSULT" and len(actors) == 2:
-                by_actors[actors].append((article.id, index, event))
+    for article_id, index, event in consults:
+        actors = frozenset(leader_of.get(a, a) for a in _actor_key(event))
+        if len(actors) == 2:
+            by_actors[actors].append((article_id, index, event))
     groups: list[_EventGroup] = []
     for actors, members in sorted(by_actors.items(), key=lambda kv: sorted(kv[0])):
         # one group per distinct date; undated mentions join the best-supported date
@@ -318,6 +321,32 @@ def _event_groups(ctx: _Context, units: list[_Unit]) -> list[_EventGroup]:
                 group.statements.append(unit)
                 break
     return supported
+
+
+def _events_of(ctx: _Context, article_id: str) -> list[Event]:
+    ex = ctx.extractions.get(article_id)
+    return ex.events if ex is not None else []
+
+
+def _leaders_by_country(ctx: _Context, events: list[Event]) -> dict[str, str]:
+    """Country actor id -> the one person of that country who is an actor in the story's calls.
+
+    "Holt spoke with Canada's prime minister" coded as Holt–Canada and "Holt spoke with Claire
+    Dufresne" coded as Holt–Dufresne are the same call when Dufresne is the only Canadian taking
+    part in the story's calls.
+    """
+    people: dict[str, set[str]] = defaultdict(set)
+    countries: dict[str, str] = {}
+    for event in events:
+        for entity_id, country in ((event.actor1_entity_id, event.actor1_country),
+                                   (event.actor2_entity_id, event.actor2_country)):
+            if not entity_id or not country:
+                continue
+            if _is_person(entity_id, ctx.entities):
+                people[country].add(entity_id)
+            else:
+                countries[entity_id] = country
+    return {gpe: next(iter(people[c])) for gpe, c in countries.items() if len(people.get(c, ())) == 1}
 
 
 def _merge_date_conflicts(ctx: _Context, groups: list[_EventGroup]) -> list[_EventGroup]:
