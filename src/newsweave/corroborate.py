@@ -264,7 +264,8 @@ def _canonical_text(st: Statement, ex: ArticleExtraction, entities: dict[str, En
     """
     text = st.text
     for mention in sorted(ex.mentions, key=lambda m: m.start):
-        if not (st.start <= mention.start and mention.end <= st.end):
+        # the sentence, not just the clause: an inherited subject ("Holt, who took office ...") lies outside it
+        if not (st.sentence_start <= mention.start and mention.end <= st.sentence_end):
             continue
         entity = entities.get(mention.entity_id)
         if entity is None or entity.type != "PERSON" or mention.text == entity.name or not mention.text.strip():
@@ -402,7 +403,10 @@ def _event_fact(ctx: _Context, group: _EventGroup) -> Fact | None:
     digest = hashlib.sha1(f"{ctx.story_id}|event|{sorted(group.actors)}|{best_date}".encode()).hexdigest()[:12]
     fact = Fact(id=f"f-{digest}", text=text, status=status, article_ids=article_ids, evidence=evidence,
                 conflict=conflict, outlets=sorted({ctx.outlet(a) for a in article_ids}))
-    _annotate(fact, sources=len(sources), position=0.0, hedged=False,
+    main = bool(ctx.main_actors) and group.actors <= ctx.main_actors
+    position = -1.0 if main else min(
+        e.start / max(len(ctx.body(a)), 1) for a, _, e in group.members)
+    _annotate(fact, sources=len(sources), position=position, hedged=False,
               dates=[best_date] if best_date and not conflict else [])
     fact._event = True  # type: ignore[attr-defined]
     return fact
@@ -682,9 +686,11 @@ def _sentence_case(text: str) -> str:
     return text if text[-1] in ".!?" else text + "."
 
 
-def _fact_order(fact: Fact) -> tuple[int, int, float]:
+def _fact_order(fact: Fact) -> tuple[int, int, int, float]:
+    """The story's main event first; then the most widely reported facts, earliest in the articles first."""
     rank = {"corroborated": 0, "conflicting": 1, "single_source": 2}[fact.status]
-    return (rank, -getattr(fact, "_sources", 1), getattr(fact, "_position", 1.0))
+    position = getattr(fact, "_position", 1.0)
+    return (int(position >= 0), rank, -getattr(fact, "_sources", 1), position)
 
 
 def _conflict(units: list[_Unit]) -> Conflict | None:

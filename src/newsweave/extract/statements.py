@@ -60,7 +60,8 @@ def find_statements(
         dateline = DATELINE.match(sent.text)
         cutoff = sent.start_char + dateline.end() if dateline else -1
         for head, tokens, inherited in _clauses(sent):
-            statement = _statement(sent, head, [t for t in tokens if t.idx >= cutoff], inherited)
+            statement = _statement(sent, head, [t for t in tokens if t.idx >= cutoff],
+                                   [t for t in inherited if t.idx >= cutoff])
             if statement is not None:
                 _fill_slots(statement, mentions, timexes, quantities, quotes, events, head, inherited, anchor)
                 statements.append(statement)
