@@ -37,6 +37,10 @@ def _open(db: Path) -> Store:
 
 
 def _resolve_story(store: Store, story_id: str) -> str:
+    alias = store.story_alias(story_id)
+    if alias is not None:  # merged into another story since
+        err.print(f"note: story {escape(story_id)} was merged into {alias}")
+        return alias
     found = store.find_story_id(story_id)
     if not found and not story_id.startswith("s-"):
         found = store.find_story_id("s-" + story_id)  # accept the article-id part alone
