@@ -608,3 +608,28 @@ def test_serve_refuses_beyond_loopback_without_token(monkeypatch: pytest.MonkeyP
     assert result.exit_code == 2 and "token" in result.output
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1") and is_loopback("[::1]")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4") and not is_loopback("example.org")
+
+
+def test_the_seeds_story_page_shows_brief_matrix_no_conflicts_and_timeline(
+    tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path
+) -> None:
+    """The demo database holds the seeds as one story: its page has everything a reader needs."""
+    from newsweave import pipeline
+
+    db = tmp_path_factory.mktemp("seeds-web") / "seeds.db"
+    with Store(db) as store:
+        assert not pipeline.ingest(store, [seeds_dir]).errors
+    with TestClient(create_app(str(db))) as client:
+        _check_seeds_story(client)
+
+
+def _check_seeds_story(client: TestClient) -> None:
+    stories = client.get("/api/stories").json()["items"]
+    assert len(stories) == 1 and stories[0]["event_date"] == "2025-06-10"
+    story = client.get(f"/api/stories/{stories[0]['id']}").json()
+    page = client.get(f"/stories/{story['id']}").text
+    assert 'id="brief"' in page and "spoke by phone on 10 June 2025" in page
+    assert page.count('<tr id="fact-') == len(story["facts"]) > 10
+    assert page.count('<th scope="col" class="outlet">') == 3
+    assert "None: the sources give no incompatible values" in page
+    assert '<svg class="timeline"' in page and "2025-06-10" in page
