@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean-venv
+.PHONY: demo test lint bench clean-venv java-runtime
 
 # The browser tests drive Debian's headless Chromium; install it when missing (root, else sudo).
 CHROMIUM := /usr/bin/chromium
@@ -25,7 +25,15 @@ $(CHROMIUM):
 	$$SUDO apt-get update -qq && \
 	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
-test: $(STAMP) $(CHROMIUM)
+# The Spark engine's tests need Java 17; install it when missing, like chromium.
+java-runtime:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "make: installing Java 17 for the Spark tests" >&2; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless; }
+
+test: $(STAMP) $(CHROMIUM) java-runtime
 	$(PY) -m ruff check src tests bench
 	$(PY) -m pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc

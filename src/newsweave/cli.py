@@ -51,7 +51,8 @@ def _open(db: Path) -> Store:
 
 
 def _run_ingest(store: Store, paths: list[str], max_bytes: int, batch_size: int, quiet: bool,
-                workers: int = 1) -> pipeline.IngestResult:
+                workers: int = 1, engine: str = "local", master: str | None = None,
+                spark_out: str | None = None) -> pipeline.IngestResult:
     total = count_inputs(paths)
     columns = (
         TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
@@ -71,6 +72,11 @@ def _run_ingest(store: Store, paths: list[str], max_bytes: int, batch_size: int,
                     progress.update(task, rate=f"{len(seen_files) / elapsed:.1f} files/s")
 
         stdin = sys.stdin.buffer if "-" in paths else None
+        if engine == "spark":  # imported here: pyspark is an optional extra
+            from newsweave.spark import ingest_spark
+
+            return ingest_spark(store, paths, master=master, batch_size=batch_size, work_dir=spark_out,
+                                max_bytes=max_bytes, on_progress=on_progress, stdin=stdin)
         return pipeline.ingest(store, paths, max_bytes=max_bytes, batch_size=batch_size, on_progress=on_progress,
                                stdin=stdin, workers=workers)
 
@@ -96,14 +102,38 @@ def ingest(
     workers: Annotated[int, typer.Option(help="Worker processes for cleaning and extraction (default: all cores).")
                        ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    engine: Annotated[str, typer.Option(
+        help="local: worker processes on this machine; spark: Spark tasks (pip install 'newsweave[spark]').")
+    ] = "local",
+    master: Annotated[str | None, typer.Option(
+        help="Spark master for --engine spark: local[2], spark://host:7077, yarn, k8s://... "
+             "(default: what spark-submit set, else local[*]).")] = None,
+    spark_out: Annotated[str | None, typer.Option(
+        "--spark-out", help="Keep the Spark engine's Parquet results in this new folder (on a cluster: an "
+                            "hdfs:// or s3a:// folder the driver can read too). Default: a temporary one.")] = None,
 ) -> None:
     """Ingest articles (.txt scraped text, .html pages, .jsonl feeds): clean, extract, cluster, store.
 
     Already stored inputs are skipped before any work, so an interrupted run resumes where it
-    stopped. Exits 1 when any input failed (the rest is still stored).
+    stopped. Exits 1 when any input failed (the rest is still stored). With --engine spark,
+    PATHs may also be URIs the cluster reads (hdfs://, s3a://, file://); the store stays here.
     """
+    if engine not in ("local", "spark"):
+        err.print(f"[red]error:[/] unknown engine {escape(engine)!r}; choose local or spark")
+        raise typer.Exit(2)
+    if engine == "local" and (master or spark_out):
+        err.print("[red]error:[/] --master and --spark-out need --engine spark")
+        raise typer.Exit(2)
+    # newsweave.spark imports pyspark only when the engine runs: safe without the extra
+    from newsweave.spark import SparkEngineError, SparkUnavailable
+
     with _open(db) as store:
-        result = _run_ingest(store, paths, max_bytes, batch_size, quiet, workers or pipeline.default_workers())
+        try:
+            result = _run_ingest(store, paths, max_bytes, batch_size, quiet, workers or pipeline.default_workers(),
+                                 engine, master, spark_out)
+        except (SparkUnavailable, SparkEngineError) as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2) from exc
     _print_ingest_summary(result, quiet)
     if result.failed:
         raise typer.Exit(1)

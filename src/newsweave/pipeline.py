@@ -114,6 +114,12 @@ def ingest_documents(
     return result
 
 
+# How many recent inputs ``_new_inputs`` remembers. Only inputs still being prepared need it (at most
+# 2 * workers + 1 batches); older ones are committed and found in the store. Were an input forgotten
+# early, the writer would still refuse it as a duplicate (same content hash).
+_SEEN_WINDOW = 10_000
+
+
 def _new_inputs(
     store: Store,
     documents: Iterable[RawDocument | IngestError],
@@ -127,14 +133,31 @@ def _new_inputs(
             result.errors.append(doc)
             notify("error", doc.where)
             continue
-        content_hash = hashlib.sha256(doc.raw).hexdigest()
-        existing = seen.get(content_hash) or store.known_content(content_hash)
-        if existing:
-            result.duplicates.append(Duplicate(doc.where, existing, "same input"))
-            notify("duplicate", doc.where)
-            continue
-        seen[content_hash] = content_hash[:16]
-        yield doc
+        if is_new_input(store, seen, hashlib.sha256(doc.raw).hexdigest(), doc.where, result, notify):
+            yield doc
+            if len(seen) > _SEEN_WINDOW:  # long committed: the store knows it (memory stays flat)
+                del seen[next(iter(seen))]
+
+
+def is_new_input(
+    store: Store,
+    seen: dict[str, str],
+    content_hash: str,
+    where: str,
+    result: IngestResult,
+    notify: ProgressCallback,
+) -> bool:
+    """True for an input neither stored nor seen earlier in this run (``seen``); else note the duplicate.
+
+    Shared with the Spark engine, whose executors hash the inputs and whose driver decides here.
+    """
+    existing = seen.get(content_hash) or store.known_content(content_hash)
+    if existing:
+        result.duplicates.append(Duplicate(where, existing, "same input"))
+        notify("duplicate", where)
+        return False
+    seen[content_hash] = content_hash[:16]
+    return True
 
 
 def _batches(items: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
@@ -207,8 +230,10 @@ def commit(
     batch_size: int = 16,
 ) -> None:
     """Store prepared articles in input order: dedupe by text, link entities, write, cluster."""
-    seen_body: dict[str, str] = {}
     for group in _chunks(prepared, batch_size):
+        # Same text within this group; earlier groups are stored, so the store answers for them
+        # (a dict over the whole run would grow with the input).
+        seen_body: dict[str, str] = {}
         ready: list[Prepared] = []
         for p in group:
             if p.error is not None or p.article is None:
