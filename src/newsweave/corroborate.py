@@ -63,7 +63,7 @@ BONUS_SAME_VALUE = 0.12  # both give the same amount of the same unit ("€850 m
 BONUS_SAME_PREDICATE = 0.07
 ALIGN_THRESHOLD = 0.38  # a pair at or above this may join one fact
 MERGE_MEAN_THRESHOLD = 0.32  # two groups merge only if their members agree on average
-SAME_ARTICLE_THRESHOLD = 0.80  # an article restating itself joins the fact only when nearly identical
+SAME_ARTICLE_THRESHOLD = 0.70  # an article restating itself joins the fact only when nearly identical
 MEASURE_RATIO = 3.0  # numbers further apart than this are about different things, not in conflict
 MIN_FACT_WORDS = 4
 
@@ -613,6 +613,8 @@ def _statement_fact(ctx: _Context, units: list[_Unit]) -> Fact | None:
     speaker = representative.statement.speaker
     if len({u.source for u in units}) == 1 and speaker and speaker.split()[-1] not in text:
         # one outlet relaying someone's claim: say whose claim it is
+        if speaker.split()[0] in ("A", "An", "The", "Some", "Officials"):
+            speaker = speaker[0].lower() + speaker[1:]  # "a presidential official", not "A presidential official"
         text = f"{text[:-1]} (according to {speaker}){text[-1]}"
     article_ids = list(dict.fromkeys(u.article_id for u in units))
     evidence: list[Evidence] = []
