@@ -14,6 +14,7 @@ import pytest
 
 from newsweave import cluster
 from newsweave.cluster import ClusterConfig, features, recluster
+from newsweave.cluster.recluster import replay_order
 from newsweave.records import (
     Article,
     ArticleExtraction,
@@ -347,6 +348,23 @@ def test_recluster_reports_moves(store: Store) -> None:
     assert result.retired == [f"s-{lee_xi_b()[0].id}"]
 
 
+def test_recluster_never_folds_two_stories_into_one_id(store: Store) -> None:
+    # One story "s-<a>" founded by a; replayed b first with every article alone: b's new story takes
+    # the previous id s-<a>, so a's own story must get another id, not overwrite b's story state.
+    a, b = ingest(store, [lee_xi_a(), lee_xi_b()])
+    assert a.story_id == b.story_id == f"s-{a.article_id}"
+    recluster(store, config=ClusterConfig(threshold=9.0), order=[b.article_id, a.article_id])
+    assert len(groups(store)) == 2
+    assert store.story_of(b.article_id).story_id == a.story_id  # the surviving id
+    assert store.story_state(a.story_id)["n"] == 1
+    # Replays are a function of the order alone: the same order again gives the same partition,
+    # whatever ids the store held before.
+    before = groups(store)
+    recluster(store, order=[a.article_id, b.article_id])
+    recluster(store, config=ClusterConfig(threshold=9.0), order=[b.article_id, a.article_id])
+    assert groups(store) == before
+
+
 # ---------------------------------------------------------------- the index, not a scan
 
 
@@ -473,3 +491,48 @@ def test_seeds_form_one_story_dated_2025_06_10(seeds_dir: Path, tmp_path: Path) 
         assert len(others) == 2
         for a in others:
             assert s.story_of(a.id).story_id != sid, s.story_of(a.id).reason
+
+
+# ---------------------------------------------------------------- the sample corpus, through the whole pipeline
+
+CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """examples/corpus ingested once (clean, extract, cluster; no corroboration) for this module."""
+    from newsweave import pipeline
+
+    with Store(tmp_path_factory.mktemp("corpus") / "corpus.db") as s:
+        result = pipeline.ingest(s, [CORPUS], analyze=False)
+        assert not result.errors, result.errors
+        yield s
+
+
+def _corpus_key(article: Article) -> str:
+    """The examples/expected.json key: the path under examples/corpus, plus "#L<line>" for a feed row."""
+    relative = Path(article.path).resolve().relative_to(CORPUS.resolve()).as_posix()
+    return f"{relative}#L{article.line}" if article.line is not None else relative
+
+
+def _corpus_groups(store: Store) -> set[frozenset[str]]:
+    key_of = {a.id: _corpus_key(a) for a in store.articles()}
+    by_story: dict[str, set[str]] = {}
+    for aid, sid in store.partition().items():
+        by_story.setdefault(sid, set()).add(key_of[aid])
+    return {frozenset(g) for g in by_story.values()}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _CLEAN_READY, reason="needs newsweave.clean.clean and the extract.* modules (issues 2 and 3)")
+def test_sample_corpus_forms_its_six_expected_stories(corpus_store: Store) -> None:
+    truth = json.loads((CORPUS.parent / "expected.json").read_text(encoding="utf-8"))
+    expected = {frozenset(story["articles"]) for story in truth["stories"].values()}
+    assert len(expected) == 6
+    got = _corpus_groups(corpus_store)
+    assert got == expected, [sorted(g) for g in got ^ expected]
+    # The same partition whatever the order the articles arrive in: replayed in the canonical
+    # order (recluster) and in its reverse, each as incremental ingestion would assign them.
+    assert recluster(corpus_store).same_partition
+    recluster(corpus_store, order=list(reversed(replay_order(corpus_store))))
+    assert _corpus_groups(corpus_store) == expected
