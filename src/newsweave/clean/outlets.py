@@ -72,7 +72,10 @@ def hostname(url_or_host: str) -> str:
     if "@" in text and "/" not in text:
         text = text.rsplit("@", 1)[1]
     elif "//" in text:
-        text = urlsplit(text).hostname or ""
+        try:
+            text = urlsplit(text).hostname or ""
+        except ValueError:  # a malformed URL ("https://[::1", bad port): no host to go by
+            text = ""
     else:
         text = text.split("/", 1)[0]
     return text.removeprefix("www.").strip(".")
