@@ -46,11 +46,15 @@ def sequential(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 def test_worker_processes_store_the_same_as_one_process(
-    sequential: dict[str, object], tmp_path: Path
+    sequential: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the sample corpus has six stories: have worker processes corroborate them too
+    monkeypatch.setattr(pipeline, "PARALLEL_ANALYSIS_MIN", 2)
     with Store(tmp_path / "par.db") as store:
         result = pipeline.ingest(store, [CORPUS], workers=2, batch_size=3)
         assert not result.errors
+        assert len(result.stories_analyzed) == len(store.story_rows()) == 6
+        assert store.stale_stories() == []
         assert snapshot(store) == sequential
 
 

@@ -158,7 +158,7 @@ def recluster_command(
         if analyze:
             from newsweave import pipeline
 
-            analyzed = pipeline.analyze_stories(store, store.stale_stories())
+            analyzed = pipeline.analyze_stories(store, store.stale_stories(), workers=pipeline.default_workers())
     if as_json:
         print(json.dumps({
             "articles": result.articles, "stories_before": result.stories_before,

@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -429,46 +430,72 @@ def human_date(value: str) -> str:
 # ------------------------------------------------------------------ statement alignment
 
 
+# Rows of the pair-score matrix computed at once: the terms of a block are n-wide temporaries, so
+# a story of thousands of statements needs one n x n float32 matrix, not one per term.
+_SCORE_BLOCK = 512
+
+
 def _pair_scores(units: list[_Unit]) -> np.ndarray:
-    """Alignment score of every pair of statements (symmetric, 0 on the diagonal)."""
+    """Alignment score of every pair of statements (symmetric float32, 0 on the diagonal)."""
+    from scipy import sparse
+
     from newsweave.embed import embed
 
     n = len(units)
     if n == 0:
         return np.zeros((0, 0), dtype=np.float32)
-    semantic = embed([u.text for u in units])
-    sem = np.clip(semantic @ semantic.T, 0.0, 1.0)
+    semantic = np.asarray(embed([u.text for u in units]), dtype=np.float32)
 
+    # lemma and entity vectors are sparse: a dense row per statement over a large story's whole
+    # vocabulary would take gigabytes
     doc_freq = Counter(lemma for u in units for lemma in set(u.statement.lemmas))
     vocab = {lemma: i for i, lemma in enumerate(doc_freq)}
-    lex_matrix = np.zeros((n, max(len(vocab), 1)), dtype=np.float32)
-    for u in units:
-        for lemma in u.statement.lemmas:
-            lex_matrix[u.index, vocab[lemma]] = math.log(1 + n / doc_freq[lemma])
-    norms = np.linalg.norm(lex_matrix, axis=1, keepdims=True)
-    lex_matrix /= np.where(norms == 0, 1, norms)
-    lex = lex_matrix @ lex_matrix.T
+    cells = [(u.index, vocab[lemma], math.log(1 + n / doc_freq[lemma]))
+             for u in units for lemma in set(u.statement.lemmas)]
+    lex = _sparse_rows(cells, n, len(vocab))
+    norms = np.sqrt(np.asarray(lex.multiply(lex).sum(axis=1)).ravel())
+    lex = sparse.csr_matrix(sparse.diags(1 / np.where(norms == 0, 1, norms)) @ lex)
+    lex_t = lex.T.tocsc()
+    ent = _indicator([set(u.statement.entity_ids) for u in units])
+    ent_t = ent.T.tocsc()
+    sizes = np.asarray(ent.sum(axis=1), dtype=np.float32).ravel()
 
-    ent_matrix = _indicator([set(u.statement.entity_ids) for u in units])
-    inter = ent_matrix @ ent_matrix.T
-    sizes = ent_matrix.sum(axis=1)
-    union = sizes[:, None] + sizes[None, :] - inter
-    ent = np.where(union > 0, inter / np.where(union == 0, 1, union), 0.0)
-
-    scores = W_SEMANTIC * sem + W_LEXICAL * lex + W_ENTITY * ent
     events = _ids([u.event_key for u in units])
     has_event = np.array([u.event_key is not None for u in units])
-    scores += BONUS_SAME_EVENT * ((events[:, None] == events[None, :]) & has_event[:, None])
-    scores += BONUS_SAME_MEASURE * _same_measure(units)
-    scores += BONUS_SAME_VALUE * _same_value(units)
+    measure = _same_measure(units)
+    value = _same_value(units)
     predicates = _ids([u.statement.predicate for u in units])
-    scores += BONUS_SAME_PREDICATE * (predicates[:, None] == predicates[None, :])
-    # Vetoes: an asserted and a negated claim, or claims about different third parties, never align.
     negated = np.array([u.statement.negated for u in units])
-    allowed = (negated[:, None] == negated[None, :]) & _same_parties(units)
-    scores = np.where(allowed, scores, 0.0)
+    party_table, party_ids = _party_table(units)
+
+    scores = np.empty((n, n), dtype=np.float32)
+    for r0 in range(0, n, _SCORE_BLOCK):
+        rows = slice(r0, min(n, r0 + _SCORE_BLOCK))
+        block = W_SEMANTIC * np.clip(semantic[rows] @ semantic.T, 0.0, 1.0)
+        block += W_LEXICAL * (lex[rows] @ lex_t).toarray()
+        inter = (ent[rows] @ ent_t).toarray()
+        union = sizes[rows, None] + sizes[None, :] - inter
+        block += W_ENTITY * np.where(union > 0, inter / np.where(union == 0, 1, union), 0.0)
+        block += BONUS_SAME_EVENT * ((events[rows, None] == events[None, :]) & has_event[rows, None])
+        block += BONUS_SAME_MEASURE * measure[rows].toarray()
+        block += BONUS_SAME_VALUE * value[rows].toarray()
+        block += BONUS_SAME_PREDICATE * (predicates[rows, None] == predicates[None, :])
+        # Vetoes: an asserted and a negated claim, or claims about different third parties, never align.
+        allowed = (negated[rows, None] == negated[None, :]) & party_table[party_ids[rows, None], party_ids[None, :]]
+        block[~allowed] = 0.0
+        scores[rows] = block
     np.fill_diagonal(scores, 0.0)
     return scores
+
+
+def _sparse_rows(cells: list[tuple[int, int, float]], n_rows: int, n_cols: int) -> Any:
+    """A float32 CSR matrix from (row, column, value) cells (each cell given once)."""
+    from scipy import sparse
+
+    rows = [c[0] for c in cells]
+    cols = [c[1] for c in cells]
+    values = [c[2] for c in cells]
+    return sparse.csr_matrix((np.array(values, dtype=np.float32), (rows, cols)), shape=(n_rows, max(n_cols, 1)))
 
 
 def _compatible_parties(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -484,15 +511,15 @@ def _compatible_parties(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b and a & b)
 
 
-def _same_parties(units: list[_Unit]) -> np.ndarray:
+def _party_table(units: list[_Unit]) -> tuple[np.ndarray, np.ndarray]:
+    """Which third-party sets are compatible (a table over the distinct sets), and each unit's set."""
     foreign_sets = list(dict.fromkeys(u.foreign for u in units))
     index = {f: i for i, f in enumerate(foreign_sets)}
     table = np.array([[_compatible_parties(a, b) for b in foreign_sets] for a in foreign_sets], dtype=bool)
-    ids = np.array([index[u.foreign] for u in units], dtype=np.int64)
-    return table[ids[:, None], ids[None, :]]
+    return table, np.array([index[u.foreign] for u in units], dtype=np.int64)
 
 
-def _same_measure(units: list[_Unit]) -> np.ndarray:
+def _same_measure(units: list[_Unit]) -> Any:
     """1 where two statements give a number of one kind for the same thing, within a plausible range.
 
     "The call lasted 30 minutes" and "the 45-minute conversation" measure the same thing and may
@@ -500,8 +527,7 @@ def _same_measure(units: list[_Unit]) -> np.ndarray:
     """
     from newsweave.extract.quantities import base_value
 
-    n = len(units)
-    out = np.zeros((n, n), dtype=np.float32)
+    pairs: set[tuple[int, int]] = set()
     by_key: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for u in units:
         for measure, quantity in zip(u.statement.measures, u.statement.quantities, strict=False):
@@ -511,11 +537,11 @@ def _same_measure(units: list[_Unit]) -> np.ndarray:
         for i, vi in members:
             for j, vj in members:
                 if i != j and vi > 0 and vj > 0 and max(vi, vj) / min(vi, vj) <= MEASURE_RATIO:
-                    out[i, j] = 1.0
-    return out
+                    pairs.add((i, j))
+    return _sparse_rows([(i, j, 1.0) for i, j in sorted(pairs)], len(units), len(units))
 
 
-def _same_value(units: list[_Unit]) -> np.ndarray:
+def _same_value(units: list[_Unit]) -> Any:
     """1 where two statements give compatible amounts of one unit other than time.
 
     A shared specific figure ("€850 million", "4.1 percent", "214 passengers") is strong evidence
@@ -524,8 +550,7 @@ def _same_value(units: list[_Unit]) -> np.ndarray:
     """
     from newsweave.extract.quantities import compatible
 
-    n = len(units)
-    out = np.zeros((n, n), dtype=np.float32)
+    pairs: set[tuple[int, int]] = set()
     by_unit: dict[str, list[tuple[int, Quantity]]] = defaultdict(list)
     for u in units:
         for q in u.statement.quantities:
@@ -534,20 +559,15 @@ def _same_value(units: list[_Unit]) -> np.ndarray:
     for members in by_unit.values():
         for (i, qi), (j, qj) in itertools.combinations(members, 2):
             if i != j and compatible(qi, qj):
-                out[i, j] = out[j, i] = 1.0
-    return out
+                pairs.update(((i, j), (j, i)))
+    return _sparse_rows([(i, j, 1.0) for i, j in sorted(pairs)], len(units), len(units))
 
 
-def _indicator(key_sets: list[set[str]]) -> np.ndarray:
+def _indicator(key_sets: list[set[str]]) -> Any:
+    """A sparse 0/1 matrix: one row per key set, one column per distinct key."""
     vocab: dict[str, int] = {}
-    for keys in key_sets:
-        for k in keys:
-            vocab.setdefault(k, len(vocab))
-    matrix = np.zeros((len(key_sets), max(len(vocab), 1)), dtype=np.float32)
-    for row, keys in enumerate(key_sets):
-        for k in keys:
-            matrix[row, vocab[k]] = 1.0
-    return matrix
+    cells = [(row, vocab.setdefault(k, len(vocab)), 1.0) for row, keys in enumerate(key_sets) for k in keys]
+    return _sparse_rows(cells, len(key_sets), len(vocab))
 
 
 def _ids(values: Sequence[object]) -> np.ndarray:
@@ -572,31 +592,38 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
             i = parent[i]
         return i
 
-    rows, cols = np.nonzero(np.triu(scores >= ALIGN_THRESHOLD, k=1))
+    rows, cols = np.nonzero(scores >= ALIGN_THRESHOLD)
+    upper = rows < cols
+    rows, cols = rows[upper], cols[upper]
     pairs = sorted(zip(scores[rows, cols].tolist(), rows.tolist(), cols.tolist(), strict=True),
                    key=lambda p: (-p[0], p[1], p[2]))
+    article_of = _ids([u.article_id for u in units])
+    party_table, party_ids = _party_table(units)
     for _score, i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
-        a, b = members[ri], members[rj]
+        a, b = np.array(members[ri]), np.array(members[rj])
+        block = scores[np.ix_(a, b)]
+        same_article = article_of[a][:, None] == article_of[b][None, :]
         # one fact holds one statement per article, unless the article says it twice nearly alike:
         # this keeps a chain of loose matches from swallowing a whole article
-        if any(units[x].article_id == units[y].article_id and scores[x, y] < SAME_ARTICLE_THRESHOLD
-               for x in a for y in b):
+        if (same_article & (block < SAME_ARTICLE_THRESHOLD)).any():
             continue
-        if not all(_compatible_parties(units[x].foreign, units[y].foreign) for x in a for y in b):
+        if not party_table[np.ix_(party_ids[a], party_ids[b])].all():
             continue
-        cross = [scores[x, y] for x in a for y in b if units[x].article_id != units[y].article_id]
-        if cross and float(np.mean(cross)) < MERGE_MEAN_THRESHOLD:
+        cross = block[~same_article]
+        if cross.size and float(cross.mean(dtype=np.float64)) < MERGE_MEAN_THRESHOLD:
             continue
         parent[rj] = ri
-        members[ri] = a + b
+        members[ri] = members[ri] + members[rj]
         del members[rj]
     groups = [[units[i] for i in sorted(m)] for _, m in sorted(members.items())]
     for group in groups:
-        for unit in group:
-            unit.centrality = float(sum(scores[unit.index, other.index] for other in group if other is not unit))
+        index = np.array([u.index for u in group])
+        centrality = scores[np.ix_(index, index)].sum(axis=1, dtype=np.float64)  # the diagonal is 0
+        for unit, value in zip(group, centrality.tolist(), strict=True):
+            unit.centrality = float(value)
     return groups
 
 

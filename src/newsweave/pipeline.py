@@ -31,7 +31,7 @@ from spacy.language import Language
 from newsweave.clean import NoArticleError, clean
 from newsweave.extract import extract, link_extractions
 from newsweave.ingest import DEFAULT_MAX_BYTES, iter_inputs
-from newsweave.records import Article, ArticleExtraction, IngestError, RawDocument, StoryAssignment
+from newsweave.records import Article, ArticleExtraction, IngestError, RawDocument, Story, StoryAssignment
 from newsweave.store import Store
 
 ProgressCallback = Callable[[str, str], None]  # (what happened, where)
@@ -110,7 +110,7 @@ def ingest_documents(
         prepared = (prepare_batch(batch, nlp) for batch in batches)
     commit(store, (p for batch in prepared for p in batch), result, notify, batch_size)
     if analyze:
-        result.stories_analyzed = analyze_stories(store, store.stale_stories())
+        result.stories_analyzed = analyze_stories(store, store.stale_stories(), workers=workers)
     return result
 
 
@@ -285,14 +285,49 @@ def _store_one(
         return cluster.assign(store, article, extraction, tx)
 
 
-def analyze_stories(store: Store, story_ids: Iterable[str]) -> list[str]:
-    """Recompute the corroborated analysis (facts, timeline, brief) of the given stories."""
+# Fewer stale stories than this are analysed in the writer process: starting worker processes
+# (each loading the embedding model) costs more than it saves on a handful of stories.
+PARALLEL_ANALYSIS_MIN = 16
+
+
+def analyze_stories(store: Store, story_ids: Iterable[str], workers: int = 1) -> list[str]:
+    """Recompute the corroborated analysis (facts, timeline, brief) of the given stories.
+
+    With ``workers > 1`` (and a database file) the stories are corroborated in worker processes,
+    each reading the store through its own connection; this process alone writes the results.
+    """
     from newsweave.corroborate import analyze_story
 
+    ids = sorted(set(story_ids))
     done = []
-    for story_id in sorted(set(story_ids)):
+    if workers > 1 and len(ids) >= PARALLEL_ANALYSIS_MIN and store.path != ":memory:":
+        with ProcessPoolExecutor(max_workers=workers, initializer=_open_reader, initargs=(str(store.path),)) as pool:
+            # largest stories first, so one big story does not finish alone at the end
+            sizes = store.story_sizes(ids)
+            order = sorted(ids, key=lambda i: (-sizes.get(i, 0), i))
+            for story in pool.map(_analyze_in_reader, order, chunksize=1):
+                if story is not None:
+                    store.save_analysis(story)
+                    done.append(story.id)
+        return sorted(done)
+    for story_id in ids:
         story = analyze_story(store, story_id)
         if story is not None:
             store.save_analysis(story)
             done.append(story_id)
     return done
+
+
+_reader: Store | None = None
+
+
+def _open_reader(path: str) -> None:
+    global _reader
+    _reader = Store(path)
+
+
+def _analyze_in_reader(story_id: str) -> Story | None:
+    from newsweave.corroborate import analyze_story
+
+    assert _reader is not None, "worker started without _open_reader"
+    return analyze_story(_reader, story_id)

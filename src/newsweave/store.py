@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -653,7 +654,7 @@ class Store:
             rows.update((r["id"], r) for r in found)
         return [
             Entity(id=r["id"], name=r["name"], type=r["type"], country=r["country"],
-                   aliases=json.loads(r["aliases"]), roles=json.loads(r["roles"]))
+                   aliases=list(_json_strings(r["aliases"])), roles=list(_json_strings(r["roles"])))
             for r in sorted(rows.values(), key=lambda r: r["rowid"])
         ]
 
@@ -867,6 +868,17 @@ class Store:
     def analysis(self, story_id: str) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT analysis FROM stories WHERE id = ?", (story_id,)).fetchone()
         return json.loads(row["analysis"]) if row and row["analysis"] else None
+
+    def story_sizes(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """Number of articles in each of these stories."""
+        sizes: dict[str, int] = {}
+        ids = list(story_ids)
+        for i in range(0, len(ids), 400):
+            chunk = ids[i:i + 400]
+            sizes.update((r[0], r[1]) for r in self.conn.execute(
+                f"SELECT story_id, COUNT(*) FROM story_articles WHERE story_id IN ({', '.join('?' for _ in chunk)}) "
+                "GROUP BY story_id", chunk))
+        return sizes
 
     def stale_stories(self) -> list[str]:
         """Stories whose analysis is missing or older than their last change."""
@@ -1152,6 +1164,12 @@ class Store:
             params += [entity_id, entity_id]
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         return int(self.conn.execute(f"SELECT COUNT(*) FROM events {where}", params).fetchone()[0])
+
+
+@lru_cache(maxsize=50_000)
+def _json_strings(text: str) -> tuple[str, ...]:
+    """A stored JSON list of strings, decoded once: linking reads the same people batch after batch."""
+    return tuple(json.loads(text))
 
 
 def _sql_lower(text: str) -> str:

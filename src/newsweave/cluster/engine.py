@@ -225,13 +225,15 @@ def _find_duplicate(store: Store, article: Article, f: ArticleFeatures, cfg: Clu
     candidates = [a for a in store.articles_with_bands(minhash_bands(f.signature)) if a != article.id]
     if not candidates:
         return None
-    signatures = store.minhash_signatures(candidates)
-    estimated = []
-    for aid, blob in signatures.items():
-        other = np.frombuffer(blob, dtype=np.uint32)
-        if other.shape == f.signature.shape:
-            estimated.append((float(np.mean(other == f.signature)), aid))
-    estimated = sorted((e for e in estimated if e[0] >= cfg.dup_estimate), key=lambda e: (-e[0], e[1]))[:5]
+    width = f.signature.nbytes
+    signatures = [(aid, blob) for aid, blob in store.minhash_signatures(candidates).items() if len(blob) == width]
+    if not signatures:
+        return None
+    # every candidate at once: templated or wire-heavy news collides in hundreds of bands
+    others = np.frombuffer(b"".join(blob for _, blob in signatures), dtype=np.uint32).reshape(len(signatures), -1)
+    agreement = (others == f.signature).mean(axis=1)
+    estimated = sorted(((float(e), aid) for e, (aid, _) in zip(agreement, signatures, strict=True)
+                        if e >= cfg.dup_estimate), key=lambda e: (-e[0], e[1]))[:5]
     if not estimated:
         return None
     mine = shingles(article.body)

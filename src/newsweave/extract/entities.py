@@ -498,6 +498,7 @@ _LEADING_NOISE = frozenset(
 NameKey = tuple[str, str, str]
 
 
+@lru_cache(maxsize=65536)  # linking asks for the same stored names batch after batch
 def _name_key(name: str) -> NameKey:
     """(first, middle initials, last): "George H.W. Bush" -> ("george", "hw", "bush")."""
     words = name.lower().split()
