@@ -170,7 +170,7 @@ def main() -> None:
     lines = [
         "`newsweave ingest FOLDER --db NEW.db --workers N` over folders of generated articles "
         "(text pages, HTML pages, JSON Lines feeds of 500 rows), each size in a fresh process, real spaCy model. "
-        f"Machine: {machine()} (other jobs shared it, so times are slow; memory is unaffected).",
+        f"Machine: {machine()} at the end.",
         "",
         "| articles | stored | workers | wall s | articles/s | writer peak RSS MB | largest worker peak MB | "
         "all processes peak MB | measured |",

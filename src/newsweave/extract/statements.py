@@ -221,7 +221,11 @@ def _statement(sent: Span, head: Token, tokens: list[Token], inherited: list[Tok
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     text = _join(tokens)
     if inherited and not any(t.i in {x.i for x in tokens} for t in inherited):
-        text = _join(inherited) + " " + text
+        gap = _object_gap(head, tokens)
+        if gap is None:
+            text = _join(inherited) + " " + text
+        else:  # "THAAD, which Beijing opposed" -> "Beijing opposed THAAD", not "THAAD Beijing opposed"
+            text = " ".join(part for part in (_join(tokens[:gap]), _join(inherited), _join(tokens[gap:])) if part)
     text = _clean_quotes(text)
     lemmas = sorted({
         t.lemma_.lower() for t in [*tokens, *inherited]
@@ -243,6 +247,24 @@ def _statement(sent: Span, head: Token, tokens: list[Token], inherited: list[Tok
 # Dependencies that open a clause of its own: entities beyond them are not arguments of this predicate
 # ("... his first trip since 2014, when he met with Park" does not make Park an argument of the trip).
 CLAUSAL_DEPS = {"relcl", "advcl", "acl", "ccomp", "csubj", "parataxis", "conj", "nsubj", "nsubjpass", "mark", "cc"}
+
+
+def _object_gap(head: Token, tokens: list[Token]) -> int | None:
+    """Where the antecedent of an object relative clause goes back in: after its verb (and a
+    stranded preposition: "the summit Lee agreed on" -> "Lee agreed on the summit").
+
+    None for a subject relative ("the call, which lasted 30 minutes": the antecedent leads) and
+    for any clause that is not relative.
+    """
+    if head.dep_ != "relcl" or not any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP") for c in head.children
+    ):
+        return None
+    if any(c.dep_ == "dobj" and c.tag_ not in ("WDT", "WP") for c in head.children):
+        return None  # the object slot is filled: the antecedent is no object ("the day Lee met Xi")
+    after = max([head.i] + [c.i for c in head.children if c.dep_ == "prt" and c.i > head.i]
+                + [c.i for c in head.children if c.dep_ == "prep" and c.i > head.i and not list(c.children)])
+    return next((k for k, t in enumerate(tokens) if t.i > after), len(tokens))
 
 
 def _argument_tokens(head: Token) -> list[Token]:

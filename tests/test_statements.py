@@ -1,0 +1,41 @@
+"""Atomic statements: how sentences are cut into one-predicate claims that read on their own."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsweave.extract.nlp import load_nlp
+from newsweave.extract.statements import find_statements
+
+
+@pytest.fixture(scope="module")
+def statements_of():
+    nlp = load_nlp()
+
+    def run(text: str) -> list[str]:
+        return [st.text for st in find_statements(nlp(text), [], [], [], [], [])]
+
+    return run
+
+
+def test_a_subject_relative_clause_is_its_own_statement_led_by_its_antecedent(statements_of) -> None:
+    found = statements_of("The ferry, which left Tarnvik at dawn, sank near the harbour mouth.")
+    assert "The ferry sank near the harbour mouth" in found
+    assert "The ferry left Tarnvik at dawn" in found
+
+
+def test_an_object_relative_clause_puts_its_antecedent_back_after_the_verb(statements_of) -> None:
+    found = statements_of("Ties have improved since the 2017 dispute over the radar station, which the council opposed.")
+    assert "the council opposed the radar station" in found
+    assert not any("station the council" in text for text in found), found
+    assert not any(" which " in f" {text} " for text in found), found
+
+
+def test_a_condition_stays_with_its_main_clause(statements_of) -> None:
+    found = statements_of("If the minister visits Ostholm next month, it will be her first trip there in a decade.")
+    assert len(found) == 1 and found[0].startswith("If the minister visits Ostholm")
+
+
+def test_a_clause_that_only_completes_its_noun_is_not_cut_off(statements_of) -> None:
+    found = statements_of("The mayor wants to grow the port in a way that benefits every fishing family.")
+    assert found == ["The mayor wants to grow the port in a way that benefits every fishing family"]
