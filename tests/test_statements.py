@@ -39,3 +39,16 @@ def test_a_condition_stays_with_its_main_clause(statements_of) -> None:
 def test_a_clause_that_only_completes_its_noun_is_not_cut_off(statements_of) -> None:
     found = statements_of("The mayor wants to grow the port in a way that benefits every fishing family.")
     assert found == ["The mayor wants to grow the port in a way that benefits every fishing family"]
+
+
+def test_a_line_break_after_the_sentence_leaves_no_stray_full_stop(statements_of) -> None:
+    found = statements_of("At least 12 people were hurt on Monday evening when a fire broke out in the hold.\n")
+    assert "At least 12 people were hurt on Monday evening" in found
+    assert all(not text.endswith(" .") and "\n" not in text for text in found), found
+
+
+def test_a_conjoined_speech_verb_does_not_dangle_once_its_content_stands_alone(statements_of) -> None:
+    found = statements_of("The operator put the repair bill at 20 million crowns and said the ship would be "
+                          "out of service for weeks.")
+    assert "The operator put the repair bill at 20 million crowns" in found
+    assert "the ship would be out of service for weeks" in found

@@ -202,7 +202,14 @@ def _own_tokens(head: Token, head_set: set[int], sent: Span) -> list[Token]:
             excluded.update(t.i for t in tok.subtree)
             # the "and" that joined that clause to this one
             excluded.update(t.i for t in tok.head.children if t.dep_ == "cc" and t.i < tok.i)
-    tokens = [t for t in head.subtree if t.i not in excluded and sent.start <= t.i < sent.end]
+    # "put the damage at 30 million crowns and said [the ship would be out of service]": with what it
+    # said a statement of its own, a conjoined speech verb is left with nothing; it goes too
+    for tok in head.subtree:
+        content = _reported_content(tok) if tok.dep_ == "conj" and tok.i not in excluded else None
+        if content is not None and content.i in head_set:
+            excluded.update(t.i for t in tok.subtree)
+            excluded.update(t.i for t in tok.head.children if t.dep_ == "cc" and t.i < tok.i)
+    tokens = [t for t in head.subtree if t.i not in excluded and sent.start <= t.i < sent.end and not t.is_space]
     # a clause cut out from between commas takes them along: "The call, [which began at 6], lasted"
     tokens = [t for t in tokens if not (t.text == "," and (t.i - 1 in excluded or t.i + 1 in excluded))]
     while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
@@ -287,13 +294,15 @@ def _hedged(head: Token) -> bool:
 
 
 def _join(tokens: list[Token]) -> str:
+    tokens = [t for t in tokens if not t.is_space]  # line breaks inside a sentence are no words
     out: list[str] = []
     for i, tok in enumerate(tokens):
         out.append(tok.text)
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if nxt is not None and (tok.whitespace_ or nxt.i != tok.i + 1):
+        # where a clause was cut out, a space, but none before the punctuation that followed it
+        if nxt is not None and (tok.whitespace_ or (nxt.i != tok.i + 1 and nxt.text not in ".,;:!?")):
             out.append(" ")
-    return "".join(out).replace("\n", " ").strip()
+    return " ".join("".join(out).split())
 
 
 def _clean_quotes(text: str) -> str:
