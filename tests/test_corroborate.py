@@ -169,3 +169,20 @@ def test_a_changed_number_becomes_a_conflict_listing_both_values(tmp_path: Path,
     assert by_value.pop("about 45 minutes") == [ids[KBS]]
     assert sorted(a for v in by_value.values() for a in v) == sorted([ids[HANKYUNG], ids[JOONGANG]])
     assert "## Where the sources differ" in analysis["brief"] and "45" in analysis["brief"]
+
+
+def test_sparse_pair_scores_of_a_large_story_align_as_the_dense_ones(
+    seeds_story: tuple[dict[str, Any], dict[str, str]], tmp_path: Path, seeds_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A story too large for a dense score matrix keeps only its similar pairs: same facts."""
+    from newsweave import corroborate
+
+    monkeypatch.setattr(corroborate, "DENSE_MAX_STATEMENTS", 0)  # every story takes the sparse path
+    sparse_analysis, _ = analyze([seeds_dir], tmp_path / "sparse.db")
+    dense_analysis, _ = seeds_story
+
+    def facts(analysis: dict[str, Any]) -> list[tuple[str, str, tuple[str, ...]]]:
+        return sorted((f["status"], f["text"], tuple(sorted(f["article_ids"]))) for f in analysis["facts"])
+
+    assert facts(sparse_analysis) == facts(dense_analysis)

@@ -28,6 +28,7 @@ import hashlib
 import itertools
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -433,10 +434,18 @@ def human_date(value: str) -> str:
 # Rows of the pair-score matrix computed at once: the terms of a block are n-wide temporaries, so
 # a story of thousands of statements needs one n x n float32 matrix, not one per term.
 _SCORE_BLOCK = 512
+# Above this many statements (a story of some hundred articles) the scores are kept sparse: only
+# pairs scoring at least _SPARSE_KEEP, a few percent of them, so memory follows the similar pairs,
+# not n squared (8,500 statements: 290 MB dense, about 30 MB sparse). A dropped pair counts as 0
+# in a merge's mean, which can only make merging stricter; the link threshold is far above it.
+DENSE_MAX_STATEMENTS = 3000
+_SPARSE_KEEP = 0.15
 
 
-def _pair_scores(units: list[_Unit]) -> np.ndarray:
-    """Alignment score of every pair of statements (symmetric float32, 0 on the diagonal)."""
+def _pair_scores(units: list[_Unit]) -> Any:
+    """Alignment score of every pair of statements (symmetric float32, 0 on the diagonal): a dense
+    array, or for a story of more than DENSE_MAX_STATEMENTS a sparse matrix of the pairs that
+    score at least _SPARSE_KEEP."""
     from scipy import sparse
 
     from newsweave.embed import embed
@@ -468,7 +477,9 @@ def _pair_scores(units: list[_Unit]) -> np.ndarray:
     negated = np.array([u.statement.negated for u in units])
     party_table, party_ids = _party_table(units)
 
-    scores = np.empty((n, n), dtype=np.float32)
+    dense = n <= DENSE_MAX_STATEMENTS
+    scores = np.empty((n, n), dtype=np.float32) if dense else None
+    kept: list[Any] = []
     for r0 in range(0, n, _SCORE_BLOCK):
         rows = slice(r0, min(n, r0 + _SCORE_BLOCK))
         block = W_SEMANTIC * np.clip(semantic[rows] @ semantic.T, 0.0, 1.0)
@@ -483,9 +494,23 @@ def _pair_scores(units: list[_Unit]) -> np.ndarray:
         # Vetoes: an asserted and a negated claim, or claims about different third parties, never align.
         allowed = (negated[rows, None] == negated[None, :]) & party_table[party_ids[rows, None], party_ids[None, :]]
         block[~allowed] = 0.0
-        scores[rows] = block
+        if scores is not None:
+            scores[rows] = block
+            continue
+        block[np.arange(block.shape[0]), np.arange(rows.start, rows.stop)] = 0.0  # the diagonal
+        block[block < _SPARSE_KEEP] = 0.0
+        kept.append(sparse.csr_matrix(block))
+    if scores is None:
+        return sparse.vstack(kept, format="csr")
     np.fill_diagonal(scores, 0.0)
     return scores
+
+
+def _block(scores: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The dense sub-matrix of pair scores for these rows and columns (dense or sparse scores)."""
+    if isinstance(scores, np.ndarray):
+        return scores[np.ix_(rows, cols)]
+    return scores[rows][:, cols].toarray()
 
 
 def _sparse_rows(cells: list[tuple[int, int, float]], n_rows: int, n_cols: int) -> Any:
@@ -527,18 +552,33 @@ def _same_measure(units: list[_Unit]) -> Any:
     """
     from newsweave.extract.quantities import base_value
 
-    pairs: set[tuple[int, int]] = set()
     by_key: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for u in units:
         for measure, quantity in zip(u.statement.measures, u.statement.quantities, strict=False):
             if not measure.startswith("|"):  # the measured thing is known
                 by_key[measure].append((u.index, base_value(quantity)))
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
     for members in by_key.values():
-        for i, vi in members:
-            for j, vj in members:
-                if i != j and vi > 0 and vj > 0 and max(vi, vj) / min(vi, vj) <= MEASURE_RATIO:
-                    pairs.add((i, j))
-    return _sparse_rows([(i, j, 1.0) for i, j in sorted(pairs)], len(units), len(units))
+        index = np.array([i for i, _ in members], dtype=np.int64)
+        value = np.array([v for _, v in members], dtype=np.float64)
+        high, low = np.maximum.outer(value, value), np.minimum.outer(value, value)
+        close = (low > 0) & (high <= MEASURE_RATIO * low) & (index[:, None] != index[None, :])
+        r, c = np.nonzero(close)
+        rows.append(index[r])
+        cols.append(index[c])
+    return _pair_matrix(rows, cols, len(units))
+
+
+def _pair_matrix(rows: list[np.ndarray], cols: list[np.ndarray], n: int) -> Any:
+    """A sparse n x n 0/1 matrix with ones at (rows[k], cols[k]); pairs given twice count once."""
+    from scipy import sparse
+
+    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    matrix = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(n, n))
+    matrix.data[:] = 1.0  # duplicates were summed
+    return matrix
 
 
 def _same_value(units: list[_Unit]) -> Any:
@@ -550,17 +590,21 @@ def _same_value(units: list[_Unit]) -> Any:
     """
     from newsweave.extract.quantities import compatible
 
-    pairs: set[tuple[int, int]] = set()
     by_unit: dict[str, list[tuple[int, Quantity]]] = defaultdict(list)
     for u in units:
         for q in u.statement.quantities:
             if q.kind != "duration":
                 by_unit[f"{q.kind}|{q.unit}"].append((u.index, q))
+    # plain int arrays, not a set of tuples: a large story has hundreds of thousands of pairs
+    first, second = array("q"), array("q")
     for members in by_unit.values():
         for (i, qi), (j, qj) in itertools.combinations(members, 2):
             if i != j and compatible(qi, qj):
-                pairs.update(((i, j), (j, i)))
-    return _sparse_rows([(i, j, 1.0) for i, j in sorted(pairs)], len(units), len(units))
+                first.append(i)
+                second.append(j)
+    a = np.frombuffer(first, dtype=np.int64) if first else np.zeros(0, dtype=np.int64)
+    b = np.frombuffer(second, dtype=np.int64) if second else np.zeros(0, dtype=np.int64)
+    return _pair_matrix([a, b], [b, a], len(units))
 
 
 def _indicator(key_sets: list[set[str]]) -> Any:
@@ -592,10 +636,15 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
             i = parent[i]
         return i
 
-    rows, cols = np.nonzero(scores >= ALIGN_THRESHOLD)
+    if isinstance(scores, np.ndarray):
+        rows, cols = np.nonzero(scores >= ALIGN_THRESHOLD)
+        values = scores[rows, cols]
+    else:
+        found = scores.tocoo()
+        strong = found.data >= ALIGN_THRESHOLD
+        rows, cols, values = found.row[strong], found.col[strong], found.data[strong]
     upper = rows < cols
-    rows, cols = rows[upper], cols[upper]
-    pairs = sorted(zip(scores[rows, cols].tolist(), rows.tolist(), cols.tolist(), strict=True),
+    pairs = sorted(zip(values[upper].tolist(), rows[upper].tolist(), cols[upper].tolist(), strict=True),
                    key=lambda p: (-p[0], p[1], p[2]))
     article_of = _ids([u.article_id for u in units])
     party_table, party_ids = _party_table(units)
@@ -604,7 +653,7 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
         if ri == rj:
             continue
         a, b = np.array(members[ri]), np.array(members[rj])
-        block = scores[np.ix_(a, b)]
+        block = _block(scores, a, b)
         same_article = article_of[a][:, None] == article_of[b][None, :]
         # one fact holds one statement per article, unless the article says it twice nearly alike:
         # this keeps a chain of loose matches from swallowing a whole article
@@ -621,7 +670,7 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
     groups = [[units[i] for i in sorted(m)] for _, m in sorted(members.items())]
     for group in groups:
         index = np.array([u.index for u in group])
-        centrality = scores[np.ix_(index, index)].sum(axis=1, dtype=np.float64)  # the diagonal is 0
+        centrality = _block(scores, index, index).sum(axis=1, dtype=np.float64)  # the diagonal is 0
         for unit, value in zip(group, centrality.tolist(), strict=True):
             unit.centrality = float(value)
     return groups
