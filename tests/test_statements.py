@@ -52,3 +52,12 @@ def test_a_conjoined_speech_verb_does_not_dangle_once_its_content_stands_alone(s
                           "out of service for weeks.")
     assert "The operator put the repair bill at 20 million crowns" in found
     assert "the ship would be out of service for weeks" in found
+
+
+def test_an_appositive_hung_across_the_verb_stays_out_and_words_keep_their_order(statements_of) -> None:
+    # the parser attaches "a sequence" to "call", across "came": the subtree comes out of order
+    found = statements_of("Holt’s call with Arai came after she had spoken on the phone to Estvian President "
+                          "Anna Dufresne on Friday and Finnish Prime Minister Lauri Korpela on Monday — a sequence "
+                          "that surprised some observers given Holt’s previous calls for better relations with Japan.")
+    assert "Holt’s call with Arai came" in found
+    assert not any("sequence came" in text for text in found), found

@@ -209,7 +209,14 @@ def _own_tokens(head: Token, head_set: set[int], sent: Span) -> list[Token]:
         if content is not None and content.i in head_set:
             excluded.update(t.i for t in tok.subtree)
             excluded.update(t.i for t in tok.head.children if t.dep_ == "cc" and t.i < tok.i)
-    tokens = [t for t in head.subtree if t.i not in excluded and sent.start <= t.i < sent.end and not t.is_space]
+    # An appositive the parser hung across the verb ("Lee's call with Xi came after ... — a sequence that
+    # surprised observers", the sequence attached to "call") is a comment on the whole clause, not part of it.
+    for tok in head.subtree:
+        if tok.dep_ == "appos" and tok.head.i < head.i < tok.i:
+            excluded.update(t.i for t in tok.subtree)
+    # in document order: a non-projective parse yields a subtree out of order
+    tokens = sorted((t for t in head.subtree
+                     if t.i not in excluded and sent.start <= t.i < sent.end and not t.is_space), key=lambda t: t.i)
     # a clause cut out from between commas takes them along: "The call, [which began at 6], lasted"
     tokens = [t for t in tokens if not (t.text == "," and (t.i - 1 in excluded or t.i + 1 in excluded))]
     while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
