@@ -105,3 +105,13 @@ def test_bad_items_are_reported_and_the_rest_is_stored(tmp_path: Path) -> None:
             ["Ferry terminal opens", "Holt presses Japan on salmon ban in 40-minute call with Arai"])
     again = runner.invoke(app, ["ingest", str(batch / "good.txt"), "--db", str(db), "--workers", "1"])
     assert again.exit_code == 0 and "1 duplicate(s) skipped" in again.output
+
+
+def test_a_result_without_details_keeps_counts_not_a_record_per_article(tmp_path: Path) -> None:
+    with Store(tmp_path / "counts.db") as store:
+        lean = pipeline.ingest(store, [CORPUS], result=pipeline.IngestResult(details=False), analyze=False)
+        again = pipeline.ingest(store, [CORPUS], result=pipeline.IngestResult(details=False), analyze=False)
+        assert lean.n_added == 16 and lean.added == [] and lean.assignments == []
+        assert len(lean.touched_stories) == len(store.story_rows()) == 6
+        assert lean.new_stories <= lean.touched_stories
+        assert again.n_added == 0 and again.n_duplicates == 16 and again.duplicates == []

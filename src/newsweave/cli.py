@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import tempfile
+from collections import OrderedDict
 from pathlib import Path
 from typing import Annotated
 
@@ -52,7 +53,9 @@ def _open(db: Path) -> Store:
 
 def _run_ingest(store: Store, paths: list[str], max_bytes: int, batch_size: int, quiet: bool,
                 workers: int = 1, engine: str = "local", master: str | None = None,
-                spark_out: str | None = None) -> pipeline.IngestResult:
+                spark_out: str | None = None, details: bool = False) -> pipeline.IngestResult:
+    """Ingest with a progress bar. ``details`` keeps a record per article (``analyze`` needs the
+    ids); without it only counts are kept, so memory does not grow with the input."""
     total = count_inputs(paths)
     columns = (
         TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
@@ -60,16 +63,23 @@ def _run_ingest(store: Store, paths: list[str], max_bytes: int, batch_size: int,
     )
     with Progress(*columns, console=err, disable=quiet or not err.is_terminal, transient=True) as progress:
         task = progress.add_task("ingest", total=total or None, rate="")
-        seen_files: set[str] = set()
+        # The files seen lately: a file's lines are reported close together (at most a few batches
+        # apart), so a bounded window counts each file once without a set of every path.
+        recent_files: OrderedDict[str, None] = OrderedDict()
+        files_done = 0
 
         def on_progress(what: str, where: str) -> None:
+            nonlocal files_done
             path = where.rsplit(":", 1)[0] if where.rsplit(":", 1)[-1].isdigit() else where
-            if path not in seen_files:
-                seen_files.add(path)
+            if path not in recent_files:
+                recent_files[path] = None
+                if len(recent_files) > 10_000:
+                    recent_files.popitem(last=False)
+                files_done += 1
                 progress.advance(task)
                 elapsed = progress.tasks[0].elapsed or 0
                 if elapsed > 0:
-                    progress.update(task, rate=f"{len(seen_files) / elapsed:.1f} files/s")
+                    progress.update(task, rate=f"{files_done / elapsed:.1f} files/s")
 
         stdin = sys.stdin.buffer if "-" in paths else None
         if engine == "spark":  # imported here: pyspark is an optional extra
@@ -78,18 +88,17 @@ def _run_ingest(store: Store, paths: list[str], max_bytes: int, batch_size: int,
             return ingest_spark(store, paths, master=master, batch_size=batch_size, work_dir=spark_out,
                                 max_bytes=max_bytes, on_progress=on_progress, stdin=stdin)
         return pipeline.ingest(store, paths, max_bytes=max_bytes, batch_size=batch_size, on_progress=on_progress,
-                               stdin=stdin, workers=workers)
+                               stdin=stdin, workers=workers, result=pipeline.IngestResult(details=details))
 
 
 def _print_ingest_summary(result: pipeline.IngestResult, quiet: bool) -> None:
     for error in result.errors:
         err.print(f"[red]error:[/] {escape(str(error))}")
     if not quiet:
-        stories = len({a.story_id for a in result.assignments})
-        new = len({a.story_id for a in result.assignments if a.new_story})
         err.print(
-            f"ingested {len(result.added)} article(s), {len(result.duplicates)} duplicate(s) skipped, "
-            f"{len(result.errors)} error(s); {stories} story(ies) touched ({new} new)"
+            f"ingested {result.n_added} article(s), {result.n_duplicates} duplicate(s) skipped, "
+            f"{len(result.errors)} error(s); {len(result.touched_stories)} story(ies) touched "
+            f"({len(result.new_stories)} new)"
         )
 
 
@@ -228,7 +237,7 @@ def analyze(
     with tempfile.TemporaryDirectory(prefix="newsweave-") as tmp:
         store = _open(db or Path(tmp) / "analyze.db")
         try:
-            result = _run_ingest(store, paths, max_bytes, 16, quiet)
+            result = _run_ingest(store, paths, max_bytes, 16, quiet, details=True)
             ids = list(dict.fromkeys([*result.added, *(d.existing_id for d in result.duplicates)]))
             report = build_report(store, ids)
         finally:

@@ -46,15 +46,39 @@ class Duplicate:
 
 @dataclass
 class IngestResult:
+    """What an ingest did. With ``details=False`` (the CLI) only counts and story ids are kept, not a
+    record per article, so a run over millions of inputs holds no per-article lists in memory."""
+
     added: list[str] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     errors: list[IngestError] = field(default_factory=list)
     assignments: list[StoryAssignment] = field(default_factory=list)
     stories_analyzed: list[str] = field(default_factory=list)
+    details: bool = True
+    n_added: int = 0
+    n_duplicates: int = 0
+    touched_stories: set[str] = field(default_factory=set)
+    new_stories: set[str] = field(default_factory=set)
 
     @property
     def failed(self) -> bool:
         return bool(self.errors)
+
+    def note_added(self, article_id: str, assignment: StoryAssignment | None) -> None:
+        self.n_added += 1
+        if self.details:
+            self.added.append(article_id)
+        if assignment is not None and assignment.story_id:
+            self.touched_stories.add(assignment.story_id)
+            if assignment.new_story:
+                self.new_stories.add(assignment.story_id)
+            if self.details:
+                self.assignments.append(assignment)
+
+    def note_duplicate(self, duplicate: Duplicate) -> None:
+        self.n_duplicates += 1
+        if self.details:
+            self.duplicates.append(duplicate)
 
 
 @dataclass
@@ -82,10 +106,11 @@ def ingest(
     on_progress: ProgressCallback | None = None,
     stdin: BinaryIO | None = None,
     analyze: bool = True,
+    result: IngestResult | None = None,
 ) -> IngestResult:
     """Ingest every article under ``paths`` into ``store``; bad items are reported, not fatal."""
     documents = iter_inputs(paths, max_bytes=max_bytes, stdin=stdin)
-    return ingest_documents(store, documents, batch_size=batch_size, workers=workers, nlp=nlp,
+    return ingest_documents(store, documents, result=result, batch_size=batch_size, workers=workers, nlp=nlp,
                             on_progress=on_progress, analyze=analyze)
 
 
@@ -153,7 +178,7 @@ def is_new_input(
     """
     existing = seen.get(content_hash) or store.known_content(content_hash)
     if existing:
-        result.duplicates.append(Duplicate(where, existing, "same input"))
+        result.note_duplicate(Duplicate(where, existing, "same input"))
         notify("duplicate", where)
         return False
     seen[content_hash] = content_hash[:16]
@@ -242,7 +267,7 @@ def commit(
                 continue
             same_text = seen_body.get(p.article.body_hash) or store.known_body(p.article.body_hash)
             if same_text:
-                result.duplicates.append(Duplicate(p.raw.where, same_text, "same text"))
+                result.note_duplicate(Duplicate(p.raw.where, same_text, "same text"))
                 notify("duplicate", p.raw.where)
                 continue
             seen_body[p.article.body_hash] = p.article.id
@@ -253,12 +278,10 @@ def commit(
             assert p.article is not None and p.extraction is not None
             assignment = _store_one(store, p.raw, p.article, p.extraction)
             if assignment is None:
-                result.duplicates.append(Duplicate(p.raw.where, p.article.id, "same input"))
+                result.note_duplicate(Duplicate(p.raw.where, p.article.id, "same input"))
                 notify("duplicate", p.raw.where)
                 continue
-            result.added.append(p.article.id)
-            if assignment.story_id:
-                result.assignments.append(assignment)
+            result.note_added(p.article.id, assignment)
             notify("added", p.raw.where)
 
 
