@@ -442,7 +442,7 @@ DENSE_MAX_STATEMENTS = 3000
 _SPARSE_KEEP = 0.15
 
 
-def _pair_scores(units: list[_Unit]) -> Any:
+def _pair_scores(units: list[_Unit], party_table: np.ndarray, party_ids: np.ndarray) -> Any:
     """Alignment score of every pair of statements (symmetric float32, 0 on the diagonal): a dense
     array, or for a story of more than DENSE_MAX_STATEMENTS a sparse matrix of the pairs that
     score at least _SPARSE_KEEP."""
@@ -475,7 +475,6 @@ def _pair_scores(units: list[_Unit]) -> Any:
     value = _same_value(units)
     predicates = _ids([u.statement.predicate for u in units])
     negated = np.array([u.statement.negated for u in units])
-    party_table, party_ids = _party_table(units)
 
     dense = n <= DENSE_MAX_STATEMENTS
     scores = np.empty((n, n), dtype=np.float32) if dense else None
@@ -626,7 +625,8 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
         return []
     for i, unit in enumerate(units):
         unit.index = i
-    scores = _pair_scores(units)
+    party_table, party_ids = _party_table(units)  # used by the scores' veto and by the merge check
+    scores = _pair_scores(units, party_table, party_ids)
     parent = list(range(len(units)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(units))}
 
@@ -647,7 +647,6 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
     pairs = sorted(zip(values[upper].tolist(), rows[upper].tolist(), cols[upper].tolist(), strict=True),
                    key=lambda p: (-p[0], p[1], p[2]))
     article_of = _ids([u.article_id for u in units])
-    party_table, party_ids = _party_table(units)
     for _score, i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj:
