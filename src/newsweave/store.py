@@ -42,6 +42,8 @@ DEFAULT_DB = "newsweave.db"
 # only: see _sql_lower). Queries must spell them exactly so, or SQLite ignores migration 4's indexes.
 _FIRST_WORD = "lower(substr(name, 1, instr(name || ' ', ' ') - 1))"
 _LAST_WORD = "lower(replace(name, rtrim(name, replace(name, ' ', '')), ''))"  # rtrim drops the last word
+# See Store.entities_like: a name word shared by more stored people than this links no one-word name.
+MAX_NAMESAKES = 32
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 # Versioned migrations: index i holds the SQL that takes the schema from version i to i+1.
@@ -628,8 +630,11 @@ class Store:
             for r in self.conn.execute(sql, params)
         ]
 
-    def entities_like(self, entities: Iterable[Entity]) -> list[Entity]:
-        """Stored people whom ``link_entities`` may merge with these people.
+    def entities_like(
+        self, entities: Iterable[Entity], max_namesakes: int = MAX_NAMESAKES
+    ) -> tuple[list[Entity], set[str]]:
+        """Stored people whom ``link_entities`` may merge with these people, and the name words
+        too common to link a one-word name by.
 
         It merges a full name only with names of the same first and last word, and a one-word
         name ("Holt") with names whose first or last word it is. So the candidates are: stored
@@ -637,6 +642,11 @@ class Store:
         by a first or last word here; and every stored person with a first or last word equal
         to one of those one-word names. Indexed lookups (migration 4), in stored order: the cost
         follows the matches, not the size of the store (a shared first name alone is no match).
+
+        A word borne by more than ``max_namesakes`` stored people ("Lee" in a year of Korean
+        news) could not pick one of them out by itself anyway; its namesakes are not loaded, and
+        it comes back in the second set, so one-word names of it stay unlinked. Without the
+        bound, linking cost grew with the store (every "Lee" loaded for every "Lee").
         """
         pairs: set[tuple[str, str]] = set()
         single: set[str] = set()
@@ -650,13 +660,29 @@ class Store:
         name_words = {w for pair in pairs for w in pair} | single
         one_word = self._people_by_words(pairs={(w, w) for w in name_words})
         single |= {_sql_lower(r["name"]) for r in one_word if " " not in r["name"]}
-        for found in (self._people_by_words(pairs=pairs), one_word, self._people_by_words(words=single)):
+        common = {w for w, n in self._namesake_counts(single).items() if n > max_namesakes}
+        for found in (self._people_by_words(pairs=pairs), one_word, self._people_by_words(words=single - common)):
             rows.update((r["id"], r) for r in found)
-        return [
+        known = [
             Entity(id=r["id"], name=r["name"], type=r["type"], country=r["country"],
                    aliases=list(_json_strings(r["aliases"])), roles=list(_json_strings(r["roles"])))
             for r in sorted(rows.values(), key=lambda r: r["rowid"])
         ]
+        return known, common
+
+    def _namesake_counts(self, words: Iterable[str]) -> dict[str, int]:
+        """How many stored people have each word as their first or last name word (index-only counts)."""
+        counts: dict[str, int] = {}
+        words = sorted(words)
+        for i in range(0, len(words), 400):
+            chunk = words[i:i + 400]
+            marks = ", ".join("?" for _ in chunk)
+            for word in (_LAST_WORD, _FIRST_WORD):
+                for w, n in self.conn.execute(
+                        f"SELECT {word}, count(*) FROM entities WHERE type = 'PERSON' AND {word} IN ({marks}) "
+                        f"GROUP BY 1", chunk):
+                    counts[w] = counts.get(w, 0) + n
+        return counts
 
     def _people_by_words(
         self, pairs: Iterable[tuple[str, str]] = (), words: Iterable[str] = ()
@@ -970,15 +996,21 @@ class Store:
                 (article_id, signature),
             )
 
-    def articles_with_bands(self, bands: Iterable[str]) -> list[str]:
+    def articles_with_bands(self, bands: Iterable[str], published: tuple[str, str] | None = None) -> list[str]:
+        """Articles sharing a MinHash band with these; with ``published`` (first, last ISO day) only
+        those published in that range, or undated."""
         bands = list(bands)
         if not bands:
             return []
-        rows = self.conn.execute(
-            f"SELECT DISTINCT article_id FROM minhash_bands WHERE band IN ({', '.join('?' for _ in bands)}) "
-            "ORDER BY article_id",
-            bands,
-        ).fetchall()
+        sql = (f"SELECT DISTINCT b.article_id FROM minhash_bands b "
+               f"WHERE b.band IN ({', '.join('?' for _ in bands)})")
+        params: list[Any] = list(bands)
+        if published is not None:
+            sql = (f"SELECT DISTINCT b.article_id FROM minhash_bands b JOIN articles a ON a.id = b.article_id "
+                   f"WHERE b.band IN ({', '.join('?' for _ in bands)}) "
+                   f"AND (a.published IS NULL OR substr(a.published, 1, 10) BETWEEN ? AND ?)")
+            params += list(published)
+        rows = self.conn.execute(sql + " ORDER BY b.article_id", params).fetchall()
         return [r["article_id"] for r in rows]
 
     def minhash_signatures(self, article_ids: Sequence[str]) -> dict[str, bytes]:
@@ -1166,7 +1198,7 @@ class Store:
         return int(self.conn.execute(f"SELECT COUNT(*) FROM events {where}", params).fetchone()[0])
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=4096)
 def _json_strings(text: str) -> tuple[str, ...]:
     """A stored JSON list of strings, decoded once: linking reads the same people batch after batch."""
     return tuple(json.loads(text))

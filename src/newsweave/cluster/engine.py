@@ -23,6 +23,7 @@ import math
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ from newsweave.cluster.featurize import (
     features,
     jaccard,
     minhash_bands,
+    published_day,
     shift_day,
     shingles,
 )
@@ -104,6 +106,7 @@ class ClusterConfig:
     dup_containment: float = 0.8  # ... or this much of the shorter text inside the longer one
     dup_min_shingles: int = 25  # too short to call a copy below this
     dup_estimate: float = 0.25  # MinHash-estimated Jaccard needed before the exact check
+    dup_window_days: int = 30  # copies are looked for among articles published this close (and undated ones)
     merge_similarity: float | None = 0.25  # merge two stories an article bridges when they are this similar
     use_events: bool = True  # ablation switches (bench): event-key evidence ...
     use_dates: bool = True  # ... and date evidence
@@ -222,7 +225,13 @@ def cosine(unit: dict[str, float], centroid: dict[str, float], norm: float | Non
 def _find_duplicate(store: Store, article: Article, f: ArticleFeatures, cfg: ClusterConfig) -> Duplicate | None:
     if f.signature is None or f.shingle_count < cfg.dup_min_shingles:
         return None
-    candidates = [a for a in store.articles_with_bands(minhash_bands(f.signature)) if a != article.id]
+    # Copies are looked for among articles published within dup_window_days (and undated ones):
+    # syndication happens within days, and the check then costs what a month of news holds,
+    # not what the whole archive holds (candidates grew with the store before).
+    day = published_day(article.published)
+    window = ((day - timedelta(days=cfg.dup_window_days)).isoformat(),
+              (day + timedelta(days=cfg.dup_window_days)).isoformat()) if day else None
+    candidates = [a for a in store.articles_with_bands(minhash_bands(f.signature), window) if a != article.id]
     if not candidates:
         return None
     width = f.signature.nbytes

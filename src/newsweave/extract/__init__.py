@@ -7,7 +7,7 @@ Only English articles are extracted; others are kept with ``extracted=False``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -85,11 +85,14 @@ def extract_doc(doc: Doc, article: Article) -> ArticleExtraction:
     )
 
 
-def link_extractions(extractions: list[ArticleExtraction], known: list[Entity]) -> None:
+def link_extractions(
+    extractions: list[ArticleExtraction], known: list[Entity], common_words: Collection[str] = ()
+) -> None:
     """Give the entities of a batch their cross-article canonical ids, in place.
 
     ``known`` holds stored entities that may be the same (see ``Store.entities_like``); their
-    ids are kept, so linking a new article never renames what is already stored.
+    ids are kept, so linking a new article never renames what is already stored. A one-word
+    name in ``common_words`` (shared by too many stored people to load them all) stays unlinked.
     """
     from newsweave.extract.entities import link_entities
 
@@ -99,7 +102,7 @@ def link_extractions(extractions: list[ArticleExtraction], known: list[Entity]) 
     store_key = "\x00stored"
     if known:
         per_article[store_key] = known
-    linked = link_entities(per_article, stable_ids={e.id for e in known})
+    linked = link_entities(per_article, stable_ids={e.id for e in known}, common_words=common_words)
     for ex in extractions:
         remap = linked.remap.get(ex.article_id, {})
         if remap:

@@ -45,6 +45,7 @@ from spacy.attrs import IDX, LOWER
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
+from newsweave.extract.nlp import text_of
 from newsweave.records import Entity, Mention
 
 MentionKind = Literal["name", "role", "pronoun", "metonym"]
@@ -498,7 +499,7 @@ _LEADING_NOISE = frozenset(
 NameKey = tuple[str, str, str]
 
 
-@lru_cache(maxsize=65536)  # linking asks for the same stored names batch after batch
+@lru_cache(maxsize=8192)  # linking asks for the same stored names batch after batch (bounded: memory)
 def _name_key(name: str) -> NameKey:
     """(first, middle initials, last): "George H.W. Bush" -> ("george", "hw", "bush")."""
     words = name.lower().split()
@@ -582,7 +583,7 @@ class _Resolver:
 
     def __init__(self, doc: Doc, authors: Sequence[str]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = text_of(doc)
         self.gz = gazetteer()
         self.pt = _patterns()
         self.authors = [a for a in (_norm_ws(a) for a in authors) if a]
@@ -1397,7 +1398,9 @@ class LinkedEntities(dict[str, Entity]):
         return self.remap.get(article_id, {}).get(entity_id, entity_id)
 
 
-def link_entities(per_article: dict[str, list[Entity]], stable_ids: Collection[str] = ()) -> LinkedEntities:
+def link_entities(
+    per_article: dict[str, list[Entity]], stable_ids: Collection[str] = (), common_words: Collection[str] = ()
+) -> LinkedEntities:
     """Merge entities across articles: same id -> one entity (aliases, roles, article ids unioned).
 
     Persons: full names with the same first and last word are one person ("Donald J. Trump" and
@@ -1405,9 +1408,11 @@ def link_entities(per_article: dict[str, list[Entity]], stable_ids: Collection[s
     does not depend on ingestion order. A one-word person ("Xi") links to the unique non-author
     full-name person whose first or last word it is; with several candidates, role/country overlap
     decides, else it stays unlinked. ORGs sharing an alias (e.g. "APEC") are merged too.
-    ``stable_ids`` (ids already stored) win over new ones, so stored ids never change.
+    ``stable_ids`` (ids already stored) win over new ones, so stored ids never change. A one-word
+    person whose (lower-case) word is in ``common_words`` stays unlinked: too many people bear it.
     """
     result = LinkedEntities()
+    common_words = {w.lower() for w in common_words}  # the store lower-cases ASCII only
     # 1. full-name person groups
     full_names = [
         e
@@ -1482,7 +1487,8 @@ def link_entities(per_article: dict[str, list[Entity]], stable_ids: Collection[s
                     new = group_id.get(canon.get(_name_key(e.name), _name_key(e.name)), e.id)
                 else:
                     w = words[0].lower() if words else ""
-                    options = [nk for nk in by_word.get(w, []) if nk[2] == w or w not in not_person_words]
+                    options = [] if w in common_words else [
+                        nk for nk in by_word.get(w, []) if nk[2] == w or w not in not_person_words]
                     if len(options) > 1:
                         mine = set(e.roles) | ({e.country} if e.country else set())
                         shared = [

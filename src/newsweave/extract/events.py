@@ -60,6 +60,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from newsweave.extract.entities import AUTHOR_ROLE, dateline_spans, gazetteer
+from newsweave.extract.nlp import text_of
 from newsweave.records import Entity, Event, Mention, Timex
 
 __all__ = [
@@ -418,7 +419,7 @@ class _Context:
         # "BRENNHOLM, March 10 (MPA) - Holt invited ...": the parser makes the dateline's place a second
         # subject; a dateline says where the story was filed, it names no actor
         self.dateline_toks: set[int] = set()
-        for a, b in dateline_spans(doc.text):
+        for a, b in dateline_spans(text_of(doc)):
             span = doc.char_span(a, b, alignment_mode="contract")
             if span is not None:
                 self.dateline_toks.update(range(span.start, span.end))
@@ -678,7 +679,7 @@ def _resolve_one(ctx: _Context, tok: Token, *, allow_group: bool = True) -> list
             return [_country_actor(ctx, iso, start, end, kind="group") for iso in isos]
         if ctx.loose or (lemma in ctx.lex.groups and tok.tag_ in ("NNS", "NNPS")):
             # an unnamed group ("Insurgents", "protesters"): kept with no country
-            text = tok.doc.text[start:end]
+            text = text_of(tok.doc)[start:end]
             return [Actor(_clean_np(text), None, None, start, end, "group")]
         return []
     if (
@@ -701,7 +702,7 @@ def _resolve_one(ctx: _Context, tok: Token, *, allow_group: bool = True) -> list
         and lemma not in _NOT_ACTORS
     ):
         start, end = _np_span(tok)
-        return [Actor(_clean_np(tok.doc.text[start:end]), None, None, start, end, "group")]
+        return [Actor(_clean_np(text_of(tok.doc)[start:end]), None, None, start, end, "group")]
     return []
 
 
@@ -765,7 +766,7 @@ def _proper_name(ctx: _Context, tok: Token) -> Actor | None:
     if not names:
         return None
     start, end = names[0].idx, names[-1].idx + len(names[-1].text)
-    text = tok.doc.text[start:end]
+    text = text_of(tok.doc)[start:end]
     isos = _modifier_countries(ctx, tok)
     return Actor(
         text,
@@ -2621,7 +2622,7 @@ def fallback_mentions(doc: Doc) -> tuple[list[Entity], list[Mention]]:
                 votes[eid][iso] += 1
         if eid:
             s, e = _strip_possessive(doc, ent)
-            mentions.append(Mention(text=doc.text[s:e], start=s, end=e, entity_id=eid, kind=kind))  # type: ignore[arg-type]
+            mentions.append(Mention(text=text_of(doc)[s:e], start=s, end=e, entity_id=eid, kind=kind))  # type: ignore[arg-type]
     for eid, v in votes.items():
         if entities[eid].country is None:
             entities[eid].country = v.most_common(1)[0][0]
@@ -2672,7 +2673,7 @@ def _person_name(text: str) -> str:
 
 def _strip_possessive(doc: Doc, ent: Span) -> tuple[int, int]:
     end = ent.end_char
-    text = doc.text[ent.start_char : end]
+    text = text_of(doc)[ent.start_char : end]
     m = re.search(r"['’]s?$", text)
     if m and len(text) > 2:
         end -= len(m.group(0))

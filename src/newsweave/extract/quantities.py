@@ -50,6 +50,7 @@ from spacy.attrs import DEP, IDX, LENGTH, LIKE_NUM, LOWER
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
+from newsweave.extract.nlp import text_of
 from newsweave.records import Quantity
 
 __all__ = ["find_quantities", "compatible", "base_value", "parse_number", "is_rate"]
@@ -615,7 +616,7 @@ _UP_TO_VERBS = re.compile(
 
 def find_quantities(doc: Doc) -> list[Quantity]:
     """Durations, money, percentages, distances and counts in an article body (the Doc's text)."""
-    text = doc.text  # built from the tokens on each access: read it once
+    text = text_of(doc)  # built from the tokens on each access: read it once
     found: list[Quantity] = []
     if not len(doc):
         return found

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from newsweave.extract.entities import AUTHOR_ROLE, dateline_spans, entity_gender, resolve_entities
+from newsweave.extract.nlp import text_of
 from newsweave.records import Entity, Mention, Quote
 
 # Verbs that introduce somebody's words or stance, for direct quotes (lemmas).
@@ -276,7 +277,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 class _Finder:
     def __init__(self, doc: Doc, entities: Sequence[Entity], mentions: Sequence[Mention]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = text_of(doc)
         self.entities = {e.id: e for e in entities}
         self.gender: dict[str, str | None] = {e.id: entity_gender(e) for e in entities}
         self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))

@@ -40,6 +40,7 @@ from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
+from newsweave.extract.nlp import text_of
 from newsweave.extract.quantities import DIGITS, NUMBER, SPELLED_CORE, is_rate, parse_number
 from newsweave.records import Quantity, Timex
 
@@ -1972,7 +1973,7 @@ def find_timexes(doc: Doc, anchor: str | None) -> list[Timex]:
     """
     if not len(doc):
         return []
-    text = doc.text
+    text = text_of(doc)
     arr = doc.to_array([LOWER, IDX, LENGTH])
     lowers, tok_starts = arr[:, 0], arr[:, 1].astype(np.int64)
     tok_ends = tok_starts + arr[:, 2].astype(np.int64)
