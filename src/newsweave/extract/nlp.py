@@ -42,7 +42,10 @@ def text_of(doc: Doc) -> str:
 @lru_cache(maxsize=4)
 def load_nlp(name: str | None = None) -> Language:
     """Load (once) a spaCy English pipeline by package name or path."""
+    from newsweave.extract.attribute_rules import use_attribute_rules
+
     nlp = spacy.load(name or pipeline_name())
+    use_attribute_rules(nlp)  # the same rules as spaCy's attribute_ruler, without its Matcher
     if "parser" in nlp.pipe_names and "newsweave_paragraph_boundaries" not in nlp.pipe_names:
         nlp.add_pipe("newsweave_paragraph_boundaries", before="parser")
     return nlp
