@@ -107,7 +107,7 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.")],
     db: DbOption = Path(DEFAULT_DB),
     max_bytes: Annotated[int, typer.Option(help="Reject input files larger than this.")] = DEFAULT_MAX_BYTES,
-    batch_size: Annotated[int, typer.Option(help="Articles per spaCy batch.")] = 16,
+    batch_size: Annotated[int, typer.Option(help="Articles per spaCy batch and per write transaction.")] = 16,
     workers: Annotated[int, typer.Option(help="Worker processes for cleaning and extraction (default: all cores).")
                        ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
