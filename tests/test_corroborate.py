@@ -186,3 +186,26 @@ def test_sparse_pair_scores_of_a_large_story_align_as_the_dense_ones(
         return sorted((f["status"], f["text"], tuple(sorted(f["article_ids"]))) for f in analysis["facts"])
 
     assert facts(sparse_analysis) == facts(dense_analysis)
+
+
+def test_a_story_over_the_analysis_bound_is_analysed_over_its_latest_articles(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    """Corroboration is quadratic in a story's size: a huge story is analysed over its most
+    recently added articles, keeps every article id, and says so in the analysis and the brief."""
+    from newsweave.corroborate import analyze_story
+
+    with Store(tmp_path / "big.db") as store:
+        pipeline.ingest(store, [seeds_dir])
+        story_id = store.story_of(store.articles()[0].id).story_id
+        ingested = [a.article_id for a in store.assignments(story_id)]
+        assert len(ingested) == 3
+        whole = analyze_story(store, story_id)
+        part = analyze_story(store, story_id, max_articles=2)
+    assert whole is not None and whole.note is None
+    assert part is not None and part.note is not None and "2 most recently added of the story's 3" in part.note
+    assert sorted(part.article_ids) == sorted(ingested)  # the story keeps all its articles
+    cited = {a for fact in part.facts for a in fact.article_ids}
+    assert cited and cited <= set(ingested[1:])  # facts come from the latest two only
+    assert {a for fact in whole.facts for a in fact.article_ids} == set(ingested)
+    assert part.note in part.brief

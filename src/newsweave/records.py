@@ -313,3 +313,4 @@ class Story:
     events: list[StoryEvent] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     brief: str = ""
+    note: str | None = None  # set when the analysis covers only part of the story (see corroborate)
