@@ -71,6 +71,6 @@ def build_report(store: Store, article_ids: Sequence[str] | None = None) -> dict
         if analysis is None:
             analysis = {"id": row["id"], "title": row["title"], "article_ids": row["article_ids"],
                         "event_date": row["event_date"], "facts": [], "quotes": [], "events": [],
-                        "timeline": [], "brief": ""}
+                        "timeline": [], "brief": "", "note": None}
         stories.append(analysis)
     return {"articles": records, "entities": entities, "stories": stories}
