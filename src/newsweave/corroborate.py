@@ -954,7 +954,7 @@ def analyze_story(store: object, story_id: str, max_articles: int | None = None)
     duplicate_of = {a.article_id: a.duplicate_of for a in assignments if a.duplicate_of and a.article_id in chosen}
     story = corroborate(story_id, articles, extractions, duplicate_of)
     if len(ids) < len(every_id):
-        story.article_ids = sorted(set(story.article_ids) | set(every_id))
+        story.article_ids = sorted(every_id)  # the story keeps every article, analysed or not
         story.note = (f"Corroborated over the {len(ids):,} most recently added of the story's "
                       f"{len(every_id):,} articles: a story this large usually spans several events.")
         story.brief = f"{story.brief.rstrip()}\n\n_{story.note}_\n"

@@ -674,16 +674,21 @@ class Store:
     def _namesake_counts(self, words: Iterable[str]) -> dict[str, int]:
         """How many stored people have each word as their first or last name word (index-only counts)."""
         counts: dict[str, int] = {}
+        for w, n in self._by_name_word(words, "{word}, count(*)", " GROUP BY 1"):
+            counts[w] = counts.get(w, 0) + n
+        return counts
+
+    def _by_name_word(self, words: Iterable[str], columns: str, tail: str = "") -> Iterator[sqlite3.Row]:
+        """Rows of stored people whose last, then first, name word is one of ``words`` (``columns``
+        may name the word as ``{word}``), in chunks that stay under SQLite's parameter limit."""
         words = sorted(words)
         for i in range(0, len(words), 400):
             chunk = words[i:i + 400]
             marks = ", ".join("?" for _ in chunk)
             for word in (_LAST_WORD, _FIRST_WORD):
-                for w, n in self.conn.execute(
-                        f"SELECT {word}, count(*) FROM entities WHERE type = 'PERSON' AND {word} IN ({marks}) "
-                        f"GROUP BY 1", chunk):
-                    counts[w] = counts.get(w, 0) + n
-        return counts
+                yield from self.conn.execute(
+                    f"SELECT {columns.format(word=word)} FROM entities "
+                    f"WHERE type = 'PERSON' AND {word} IN ({marks}){tail}", chunk)
 
     def _people_by_words(
         self, pairs: Iterable[tuple[str, str]] = (), words: Iterable[str] = ()
@@ -694,7 +699,7 @@ class Store:
         an OR of the same conditions makes it scan the index and compute both words per row.
         """
         found: list[sqlite3.Row] = []
-        pairs, words = sorted(pairs), sorted(words)
+        pairs = sorted(pairs)
         for i in range(0, len(pairs), 400):  # stay well under SQLite's bound-parameter limit
             chunk = pairs[i:i + 400]
             found += self.conn.execute(
@@ -702,12 +707,7 @@ class Store:
                 f"SELECT e.rowid, e.* FROM q CROSS JOIN entities e ON {_LAST_WORD} = q.last "
                 f"AND {_FIRST_WORD} = q.first WHERE e.type = 'PERSON'",
                 [w for pair in chunk for w in pair]).fetchall()
-        for i in range(0, len(words), 400):
-            chunk = words[i:i + 400]
-            marks = ", ".join("?" for _ in chunk)
-            for word in (_LAST_WORD, _FIRST_WORD):
-                found += self.conn.execute(
-                    f"SELECT rowid, * FROM entities WHERE type = 'PERSON' AND {word} IN ({marks})", chunk).fetchall()
+        found += self._by_name_word(words, "rowid, *")
         return found
 
     def entity(self, entity_id: str) -> Entity | None:
@@ -1003,14 +1003,13 @@ class Store:
         bands = list(bands)
         if not bands:
             return []
-        sql = (f"SELECT DISTINCT b.article_id FROM minhash_bands b "
-               f"WHERE b.band IN ({', '.join('?' for _ in bands)})")
         params: list[Any] = list(bands)
+        join = where = ""
         if published is not None:
-            sql = (f"SELECT DISTINCT b.article_id FROM minhash_bands b JOIN articles a ON a.id = b.article_id "
-                   f"WHERE b.band IN ({', '.join('?' for _ in bands)}) "
-                   f"AND (a.published IS NULL OR substr(a.published, 1, 10) BETWEEN ? AND ?)")
+            join = " JOIN articles a ON a.id = b.article_id"
+            where = " AND (a.published IS NULL OR substr(a.published, 1, 10) BETWEEN ? AND ?)"
             params += list(published)
+        sql = f"SELECT DISTINCT b.article_id FROM minhash_bands b{join} WHERE b.band IN ({', '.join('?' for _ in bands)}){where}"
         rows = self.conn.execute(sql + " ORDER BY b.article_id", params).fetchall()
         return [r["article_id"] for r in rows]
 

@@ -176,8 +176,9 @@ def use_attribute_rules(nlp: Language) -> bool:
     supported; True if swapped."""
     if "attribute_ruler" not in nlp.pipe_names:
         return False
-    if AttributeRules.from_ruler(nlp.get_pipe("attribute_ruler")) is None:
+    try:  # the factory compiles the rules, and refuses a ruler it cannot apply
+        nlp.add_pipe("newsweave_attribute_rules", after="attribute_ruler")
+    except ValueError:
         return False
-    nlp.add_pipe("newsweave_attribute_rules", after="attribute_ruler")
     nlp.remove_pipe("attribute_ruler")
     return True
