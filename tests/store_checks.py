@@ -80,7 +80,8 @@ def _analysis_problems(conn: sqlite3.Connection) -> list[str]:
     members: dict[str, set[str]] = {}
     for row in conn.execute("SELECT story_id, article_id FROM story_articles"):
         members.setdefault(row["story_id"], set()).add(row["article_id"])
-    for row in conn.execute("SELECT id, analysis, json_extract(state, '$.dirty') AS dirty FROM stories"):
+    for row in conn.execute("SELECT s.id, a.analysis, json_extract(s.state, '$.dirty') AS dirty FROM stories s "
+                            "LEFT JOIN story_analyses a ON a.story_id = s.id"):
         if row["id"] not in members:
             continue
         if row["analysis"] is None or row["dirty"] == 1:

@@ -45,6 +45,9 @@ ENTITIES = {
     "gpe:california": ("California", "GPE", ["California"]),
     "org:cal-fire": ("Cal Fire", "ORG", ["Cal Fire"]),
     "gpe:riverside-county": ("Riverside County", "GPE", ["Riverside County"]),
+    "gpe:tarnvik": ("Tarnvik", "GPE", ["Tarnvik"]),
+    "gpe:drayton": ("Drayton", "GPE", ["Drayton"]),
+    "org:met-institute": ("Meteorological Institute", "ORG", ["Meteorological Institute"]),
 }
 
 LEE_XI_A = """South Korean President Lee Jae-myung and Chinese President Xi Jinping agreed on Tuesday to strengthen their strategic partnership in their first telephone call since Lee took office.
@@ -81,6 +84,36 @@ WILDFIRE = """A fast-moving wildfire in Riverside County, California forced the 
 Cal Fire said the blaze had burned 5,400 acres and was 10 percent contained by evening, with more than 800 firefighters and a dozen aircraft fighting the fire.
 Officials said hot, dry weather and gusts of up to 50 miles per hour made the fire difficult to control.
 No injuries were reported, but at least 14 structures were destroyed, according to Cal Fire."""
+
+# The same kind of event in two towns two days apart (a news archive repeats events this way).
+STORM_TARNVIK = """A storm flooded Tarnvik on Monday, forcing the evacuation of 230 homes as the river burst its banks.
+The Meteorological Institute said 120 millimetres of rain fell in a single day, a record for the town.
+Emergency crews worked through the night to shore up flood barriers along the harbour.
+Power was cut to thousands of homes and schools stayed closed."""
+
+STORM_TARNVIK_2 = """Floodwater swept through Tarnvik on Monday after a storm dumped record rain on the town, and 230 homes were evacuated.
+A record 120 millimetres of rain fell in one day, according to the Meteorological Institute.
+Crews spent the night shoring up flood barriers by the harbour while thousands of homes lost power."""
+
+STORM_DRAYTON = """Residents of Drayton were evacuated from 310 homes on Wednesday as a storm flooded the town and its river burst its banks.
+The Meteorological Institute recorded 95 millimetres of rain in a single day, a record for the town.
+Emergency crews shored up flood barriers through the night, and power was cut to thousands of homes."""
+
+
+def storm(key: str, body: str, title: str, outlet: str, published: str, day: str,
+          weekday: str) -> tuple[Article, ArticleExtraction]:
+    return make(key, body, title=title, outlet=outlet, published=published, timexes=[(weekday, day)])
+
+
+def storms() -> list[tuple[Article, ArticleExtraction]]:
+    return [
+        storm("storm-t1", STORM_TARNVIK, "Storm floods Tarnvik; 230 homes evacuated", "Coastline Daily",
+              "2026-01-12T18:00:00+01:00", "2026-01-12", "Monday"),
+        storm("storm-t2", STORM_TARNVIK_2, "Record rain in Tarnvik as storm forces evacuations", "Polar Wire",
+              "2026-01-12T21:00:00+01:00", "2026-01-12", "Monday"),
+        storm("storm-d", STORM_DRAYTON, "Storm floods Drayton; 310 homes evacuated", "Coastline Daily",
+              "2026-01-14T17:00:00+01:00", "2026-01-14", "Wednesday"),
+    ]
 
 
 def _near_copy(text: str) -> str:
@@ -225,6 +258,16 @@ def test_features_main_date_keys_and_terms() -> None:
     assert (features(art, ex).date, features(art, ex).date_source) == ("2025-06-10", "published")
     art.published = None
     assert features(art, ex).date is None  # unknown: date evidence is neutral
+
+
+def test_features_lead_places_come_from_the_title_then_the_first_sentence() -> None:
+    assert features(*wildfire()).places == ["gpe:riverside-county", "gpe:california"]
+    art, ex = wildfire()
+    art.title = "Wildfire in California forces 2,000 evacuations"  # the title's place comes first
+    assert features(art, ex).places == ["gpe:california", "gpe:riverside-county"]
+    assert features(*storms()[2]).places == ["gpe:drayton"]
+    # Places named only later in the article do not say where the event happened.
+    assert "gpe:gyeongju" not in features(*lee_xi_a()).places
 
 
 # ---------------------------------------------------------------- assignment decisions
@@ -400,6 +443,21 @@ def test_candidates_come_from_the_index_not_a_scan(tmp_path: Path) -> None:
                 scans = re.findall(r"SCAN ([A-Za-z_]\w*)", plan)  # "SCAN 27 CONSTANT ROWS" is the query
                 assert not [t for t in scans if t not in ("q", "hits")], (sql, plan)
     assert counts[0] == counts[1] <= 2  # unrelated stored articles are never candidates
+
+
+def test_the_same_kind_of_event_in_another_town_is_another_story(tmp_path: Path) -> None:
+    with Store(tmp_path / "with.db") as store:
+        t1, t2, drayton = ingest(store, storms())
+        assert t2.story_id == t1.story_id  # two outlets, one storm in Tarnvik
+        assert drayton.new_story and drayton.story_id != t1.story_id
+        assert drayton.scores["candidates"] >= 1  # compared with the Tarnvik story, and kept out by place
+        assert drayton.scores["best_place"] == -1.0
+        assert "other place: the article leads with Drayton, the story with Tarnvik" in drayton.reason
+        assert store.story_state(t1.story_id)["places"] == {"gpe:tarnvik": 2}
+    # Without the place evidence the words alone (storm, flood, record rain, evacuated) join them.
+    with Store(tmp_path / "without.db") as store:
+        t1, _, drayton = ingest(store, storms(), ClusterConfig(place_conflict=0.0))
+        assert drayton.story_id == t1.story_id
 
 
 def test_index_window_skips_far_dates(store: Store) -> None:

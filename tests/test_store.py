@@ -18,7 +18,7 @@ from newsweave.records import (
     Sentence,
     Timex,
 )
-from newsweave.store import SCHEMA_VERSION, Store, StoreError, fts_query
+from newsweave.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, _split_sql, fts_query
 
 BODY = "The harbour board approved a new ferry route on Monday.\nThe route opens in May."
 
@@ -54,6 +54,31 @@ def test_migrations_reach_the_current_version_and_reopen_cleanly(tmp_path: Path)
         assert mode == "wal"
     with Store(db) as store:  # a second open runs no step again
         assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_a_version_4_store_keeps_its_analyses_when_they_move_to_their_own_table(tmp_path: Path) -> None:
+    db = tmp_path / "v4.db"
+    conn = sqlite3.connect(db)
+    for step in MIGRATIONS[:4]:
+        for statement in _split_sql(step):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 4")
+    for sid, seq, analysis, dirty in (("s-a", 1, '{"id": "s-a", "facts": [{"status": "corroborated"}]}', "false"),
+                                      ("s-b", 2, None, "true")):
+        conn.execute("INSERT INTO stories (id, seq, title, created_at, updated_at, state, analysis) "
+                     "VALUES (?, ?, 't', 'now', 'now', ?, ?)", (sid, seq, f'{{"dirty": {dirty}}}', analysis))
+    conn.commit()
+    conn.close()
+    with Store(db) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert "analysis" not in [r["name"] for r in store.conn.execute("PRAGMA table_info(stories)")]
+        assert store.analysis("s-a") == {"id": "s-a", "facts": [{"status": "corroborated"}]}
+        assert store.analysis("s-b") is None
+        assert store.stale_stories() == ["s-b"]
+        assert store.fact_status_counts(["s-a", "s-b"]) == {"s-a": {"corroborated": 1}, "s-b": {}}
+        exported = {r["id"]: r["analysis"] for r in store.table_rows("stories")}
+        assert exported["s-b"] is None and '"corroborated"' in exported["s-a"]
+        assert store.table_columns("stories")[-1] == "analysis"
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:

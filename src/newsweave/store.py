@@ -222,6 +222,17 @@ MIGRATIONS: list[str] = [
     CREATE INDEX entities_person_words ON entities({_LAST_WORD}, {_FIRST_WORD}) WHERE type = 'PERSON';
     CREATE INDEX entities_person_first ON entities({_FIRST_WORD}) WHERE type = 'PERSON';
     """,
+    # 5: a story's analysis in a table of its own. Clustering rewrites the story row (its state) for
+    # every article that joins, and SQLite rewrites a whole row: an analysis stored in it (megabytes
+    # for a big story) was copied each time (8.7 ms per join at 3.8 MB, vs 0.01 ms without).
+    """
+    CREATE TABLE story_analyses (
+        story_id TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+        analysis TEXT NOT NULL
+    );
+    INSERT INTO story_analyses (story_id, analysis) SELECT id, analysis FROM stories WHERE analysis IS NOT NULL;
+    ALTER TABLE stories DROP COLUMN analysis;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -751,9 +762,10 @@ class Store:
         if exists:
             # Keep a title the analysis wrote until the analysis reruns (the state is marked dirty).
             conn.execute(
-                "UPDATE stories SET title = CASE WHEN analysis IS NULL THEN ? ELSE title END, event_date = ?, "
-                "first_published = ?, last_published = ?, state = ?, updated_at = ? WHERE id = ?",
-                (title, event_date, first_published, last_published, json.dumps(state), now, story_id),
+                "UPDATE stories SET title = CASE WHEN EXISTS (SELECT 1 FROM story_analyses WHERE story_id = ?) "
+                "THEN title ELSE ? END, event_date = ?, first_published = ?, last_published = ?, state = ?, "
+                "updated_at = ? WHERE id = ?",
+                (story_id, title, event_date, first_published, last_published, json.dumps(state), now, story_id),
             )
         else:
             seq = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM stories").fetchone()[0]
@@ -888,12 +900,13 @@ class Store:
             if current != set(story.article_ids):
                 return
             # The analysis is now current: clear the clustering stage's "dirty" mark (see stale_stories).
-            tx.execute("UPDATE stories SET analysis = ?, title = ?, event_date = ?, "
-                       "state = json_set(state, '$.dirty', json('false')) WHERE id = ?",
-                       (json.dumps(asdict(story), ensure_ascii=False), story.title, story.event_date, story.id))
+            tx.execute("INSERT OR REPLACE INTO story_analyses (story_id, analysis) VALUES (?, ?)",
+                       (story.id, json.dumps(asdict(story), ensure_ascii=False)))
+            tx.execute("UPDATE stories SET title = ?, event_date = ?, state = json_set(state, '$.dirty', json('false')) "
+                       "WHERE id = ?", (story.title, story.event_date, story.id))
 
     def analysis(self, story_id: str) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT analysis FROM stories WHERE id = ?", (story_id,)).fetchone()
+        row = self.conn.execute("SELECT analysis FROM story_analyses WHERE story_id = ?", (story_id,)).fetchone()
         return json.loads(row["analysis"]) if row and row["analysis"] else None
 
     def story_sizes(self, story_ids: Sequence[str]) -> dict[str, int]:
@@ -910,8 +923,8 @@ class Store:
     def stale_stories(self) -> list[str]:
         """Stories whose analysis is missing or older than their last change."""
         rows = self.conn.execute(
-            "SELECT id FROM stories WHERE analysis IS NULL OR json_extract(analysis, '$.id') IS NULL "
-            "OR json_extract(state, '$.dirty') = 1 ORDER BY seq"
+            "SELECT id FROM stories s WHERE json_extract(state, '$.dirty') = 1 "
+            "OR NOT EXISTS (SELECT 1 FROM story_analyses a WHERE a.story_id = s.id) ORDER BY seq"
         ).fetchall()
         return [r["id"] for r in rows]
 
@@ -1039,11 +1052,15 @@ class Store:
     EXPORT_TABLES = ("articles", "raw_inputs", "extractions", "entities", "mentions", "timexes", "quantities",
                      "quotes", "events", "stories", "story_articles")
 
+    # A story's analysis lives in its own table (see migration 5); exported, it stays a column of stories.
+    _EXPORT_QUERIES = {"stories": "SELECT s.*, a.analysis FROM stories s LEFT JOIN story_analyses a "
+                                  "ON a.story_id = s.id ORDER BY s.rowid"}
+
     def table_rows(self, table: str, batch: int = 1000) -> Iterator[dict[str, Any]]:
         """Every row of one exportable table as a dict, streamed in batches (memory stays flat)."""
         if table not in self.EXPORT_TABLES:
             raise ValueError(f"unknown table {table!r}; exportable: {', '.join(self.EXPORT_TABLES)}")
-        cursor = self.conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
+        cursor = self.conn.execute(self._EXPORT_QUERIES.get(table, f"SELECT * FROM {table} ORDER BY rowid"))
         while rows := cursor.fetchmany(batch):
             for row in rows:
                 yield dict(row)
@@ -1051,7 +1068,8 @@ class Store:
     def table_columns(self, table: str) -> list[str]:
         if table not in self.EXPORT_TABLES:
             raise ValueError(f"unknown table {table!r}")
-        return [r["name"] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+        columns = [r["name"] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+        return columns + ["analysis"] if table == "stories" else columns
 
     # ------------------------------------------------------------ stats
 
@@ -1134,9 +1152,9 @@ class Store:
         if not story_ids:
             return out
         rows = self.conn.execute(
-            "SELECT s.id, json_extract(f.value, '$.status') AS status, COUNT(*) AS n "
-            "FROM stories s, json_each(s.analysis, '$.facts') f "
-            f"WHERE s.analysis IS NOT NULL AND s.id IN ({', '.join('?' for _ in story_ids)}) GROUP BY s.id, status",
+            "SELECT s.story_id AS id, json_extract(f.value, '$.status') AS status, COUNT(*) AS n "
+            "FROM story_analyses s, json_each(s.analysis, '$.facts') f "
+            f"WHERE s.story_id IN ({', '.join('?' for _ in story_ids)}) GROUP BY s.story_id, status",
             list(story_ids),
         ).fetchall()
         for r in rows:

@@ -124,6 +124,8 @@ def containment(a: set[str], b: set[str]) -> float:
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 NON_ENTITY_TYPES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+# Where an event happened: places named in the headline or the first sentence (a news lead says where).
+PLACE_TYPES = frozenset({"GPE", "LOC"})
 TIMEX_WINDOW_BEFORE = 7  # a DATE timex counts as the event day if within a week before publication
 TIMEX_WINDOW_AFTER = 1
 
@@ -185,6 +187,7 @@ class ArticleFeatures:
     date_source: str = ""  # "event", "timex", "timex-unanchored", "published", "published-estimated", ""
     shingle_count: int = 0
     signature: np.ndarray | None = None  # MinHash over word shingles
+    places: list[str] = field(default_factory=list)  # GPE/LOC ids in the title, then the first sentence
 
     @property
     def date_confidence(self) -> float:
@@ -234,6 +237,7 @@ def features(article: Article, extraction: ArticleExtraction | None) -> ArticleF
             in_lead.add(m.entity_id)
         names.setdefault(m.entity_id, m.text)
     entities = {e: (1.0 + math.log1p(w)) * (1.5 if e in in_lead else 1.0) for e, w in mention_weight.items()}
+    places = _main_places(article.title or "", ex, entity_types)
 
     event_keys: dict[str, list[str]] = {}
     lead_events = []
@@ -265,7 +269,35 @@ def features(article: Article, extraction: ArticleExtraction | None) -> ArticleF
         date_source=source,
         shingle_count=len(shingle_set),
         signature=minhash_signature(shingle_set),
+        places=places,
     )
+
+
+def _main_places(title: str, ex: ArticleExtraction, entity_types: dict[str, str]) -> list[str]:
+    """Places (GPE/LOC entity ids) the title names, then those of the first sentence, each in order.
+
+    The first is where the article says the event happened: a lead names the town before the
+    region or the country ("in Riverside County, California"). Extraction does not parse titles,
+    so a place counts for the title when its name (or an alias) appears there as a whole word."""
+    in_title = []
+    if title:
+        for e in ex.entities:
+            if e.type in PLACE_TYPES:
+                found = [i for name in (e.name, *e.aliases) if (i := _word_index(name, title)) is not None]
+                if found:
+                    in_title.append((min(found), e.id))
+    first_end = ex.sentences[0].end if ex.sentences else LEAD_CHARS
+    in_lead = [m.entity_id for m in sorted(ex.mentions, key=lambda m: m.start)
+               if m.start < first_end and entity_types.get(m.entity_id) in PLACE_TYPES]
+    return list(dict.fromkeys([eid for _, eid in sorted(in_title)] + in_lead))
+
+
+def _word_index(name: str, text: str) -> int | None:
+    """Where ``name`` first occurs in ``text`` as a whole word, else None."""
+    if len(name) < 2 or name not in text:  # the cheap test first: most entities are not in the title
+        return None
+    m = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+    return m.start() if m else None
 
 
 def _main_date(article: Article, ex: ArticleExtraction, lead_days: list[date]) -> tuple[date | None, str]:
