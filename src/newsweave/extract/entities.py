@@ -602,7 +602,12 @@ class _Resolver:
         taken: list[tuple[int, int]] = []
         # Authors first: their byline/"Write to" mentions must not be split or mislabelled by NER
         # ("Jae-Young Han" comes out as NORP "Han").
+        lowered = text.lower()
         for author in self.authors:
+            # Most bylines are cut from the body by cleaning: skip the regex (compiled per author,
+            # so it would miss re's cache every article) when a word of the name is not in the text.
+            if author.isascii() and not all(w.lower() in lowered for w in author.split()):
+                continue
             pat = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in author.split()) + r"(?!\w)"
             for m in re.finditer(pat, text, flags=re.IGNORECASE):
                 self.cands.append(_Cand(m.start(), m.end(), "PERSON", author, author=True))
@@ -1356,7 +1361,7 @@ def entity_gender(entity: Entity) -> str | None:
         if first in gz.honorifics and gz.honorifics[first]:
             return gz.honorifics[first]
         for word, g in gz.gender_words.items():
-            if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", low):
+            if word in low and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", low):
                 return g
     name = entity.name.lower()
     return gz.name_gender.get(name) or gz.name_gender.get(name.split()[0] if name else "")

@@ -197,25 +197,26 @@ def _has_arguments(verb: Token) -> bool:
 def _own_tokens(head: Token, head_set: set[int], sent: Span) -> list[Token]:
     """The head's subtree without the subtrees of other clause heads, and without speech frames."""
     excluded: set[int] = set()
-    for tok in head.subtree:
+    subtree = list(head.subtree)  # walked four times below: build the Token objects once
+    for tok in subtree:
         if tok.i != head.i and tok.i in head_set:
             excluded.update(t.i for t in tok.subtree)
             # the "and" that joined that clause to this one
             excluded.update(t.i for t in tok.head.children if t.dep_ == "cc" and t.i < tok.i)
     # "put the damage at 30 million crowns and said [the ship would be out of service]": with what it
     # said a statement of its own, a conjoined speech verb is left with nothing; it goes too
-    for tok in head.subtree:
+    for tok in subtree:
         content = _reported_content(tok) if tok.dep_ == "conj" and tok.i not in excluded else None
         if content is not None and content.i in head_set:
             excluded.update(t.i for t in tok.subtree)
             excluded.update(t.i for t in tok.head.children if t.dep_ == "cc" and t.i < tok.i)
     # An appositive the parser hung across the verb ("Lee's call with Xi came after ... — a sequence that
     # surprised observers", the sequence attached to "call") is a comment on the whole clause, not part of it.
-    for tok in head.subtree:
+    for tok in subtree:
         if tok.dep_ == "appos" and tok.head.i < head.i < tok.i:
             excluded.update(t.i for t in tok.subtree)
     # in document order: a non-projective parse yields a subtree out of order
-    tokens = sorted((t for t in head.subtree
+    tokens = sorted((t for t in subtree
                      if t.i not in excluded and sent.start <= t.i < sent.end and not t.is_space), key=lambda t: t.i)
     # a clause cut out from between commas takes them along: "The call, [which began at 6], lasted"
     tokens = [t for t in tokens if not (t.text == "," and (t.i - 1 in excluded or t.i + 1 in excluded))]
@@ -342,12 +343,15 @@ def _fill_slots(
     def inside(start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e in spans)
 
+    # The statement's spans cover a sentence or two: test only what lies between their bounds.
+    low, high = min(s for s, _ in spans), max(e for _, e in spans)
+
     subject = _subject_tokens(head) or inherited
     subject_span = (subject[0].idx, subject[-1].idx + len(subject[-1].text)) if subject else None
     object_spans = [(t.idx, t.idx + len(t.text)) for t in _argument_tokens(head)]
     entity_ids: list[str] = []
     for m in mentions:
-        if not inside(m.start, m.end):
+        if m.start < low or m.end > high or not inside(m.start, m.end):
             continue
         if m.entity_id not in entity_ids:
             entity_ids.append(m.entity_id)

@@ -1966,6 +1966,20 @@ def _windows(spans: list[tuple[int, int]], text: str, n: int) -> list[tuple[int,
     return out
 
 
+_TRIGGER_INDEX: dict[int, tuple[int, ...]] = {}
+
+
+def _trigger_index() -> dict[int, tuple[int, ...]]:
+    """LOWER hash -> the numbers of the rules it triggers (built once every rule is registered)."""
+    if not _TRIGGER_INDEX:
+        index: dict[int, list[int]] = {}
+        for r, rule in enumerate(_RULES):
+            for h in dict.fromkeys(rule.triggers.tolist()):
+                index.setdefault(h, []).append(r)
+        _TRIGGER_INDEX.update({h: tuple(rs) for h, rs in index.items()})
+    return _TRIGGER_INDEX
+
+
 def find_timexes(doc: Doc, anchor: str | None) -> list[Timex]:
     """All time expressions of an article body (the Doc's text), normalised against ``anchor``.
 
@@ -1981,8 +1995,14 @@ def find_timexes(doc: Doc, anchor: str | None) -> list[Timex]:
     cands: list[_Cand] = []
     digit_spans = [(m.start(), m.end()) for m in _DIGITS_RE.finditer(text)]
     n = len(text)
-    for rule in _RULES:
-        hits = np.nonzero(np.isin(lowers, rule.triggers))[0] if rule.triggers.size else ()
+    # One pass over the tokens finds every rule's trigger words (a set lookup per token, instead of
+    # one numpy isin per rule).
+    index = _trigger_index()
+    hits_of: list[list[int]] = [[] for _ in _RULES]
+    for i, lower in enumerate(lowers.tolist()):
+        for r in index.get(lower, ()):
+            hits_of[r].append(i)
+    for rule, hits in zip(_RULES, hits_of, strict=True):
         spans = [(int(tok_starts[i]), int(tok_ends[i])) for i in hits]
         if rule.digits:
             spans.extend(digit_spans)
