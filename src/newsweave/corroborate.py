@@ -25,7 +25,6 @@ values that could conflict are compared only after alignment.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import math
 import re
 from array import array
@@ -457,10 +456,12 @@ def _pair_scores(units: list[_Unit], party_table: np.ndarray, party_ids: np.ndar
 
     # lemma and entity vectors are sparse: a dense row per statement over a large story's whole
     # vocabulary would take gigabytes
-    doc_freq = Counter(lemma for u in units for lemma in set(u.statement.lemmas))
+    # dict.fromkeys, not set: a set's order depends on the process's string hash seed, and the column
+    # order changes the float sums below in their last bits (and so, rarely, a merge)
+    doc_freq = Counter(lemma for u in units for lemma in dict.fromkeys(u.statement.lemmas))
     vocab = {lemma: i for i, lemma in enumerate(doc_freq)}
     cells = [(u.index, vocab[lemma], math.log(1 + n / doc_freq[lemma]))
-             for u in units for lemma in set(u.statement.lemmas)]
+             for u in units for lemma in dict.fromkeys(u.statement.lemmas)]
     lex = _sparse_rows(cells, n, len(vocab))
     norms = np.sqrt(np.asarray(lex.multiply(lex).sum(axis=1)).ravel())
     lex = sparse.csr_matrix(sparse.diags(1 / np.where(norms == 0, 1, norms)) @ lex)
@@ -597,19 +598,34 @@ def _same_value(units: list[_Unit]) -> Any:
     # plain int arrays, not a set of tuples: a large story has hundreds of thousands of pairs
     first, second = array("q"), array("q")
     for members in by_unit.values():
-        for (i, qi), (j, qj) in itertools.combinations(members, 2):
-            if i != j and compatible(qi, qj):
-                first.append(i)
-                second.append(j)
+        # Sweep in order of lower bound: only amounts whose intervals reach each other can be
+        # compatible (a story of a few hundred articles has thousands of figures of one unit).
+        spans = sorted(((*_interval(q), i, q) for i, q in members), key=lambda m: (m[0], m[1]))
+        for k, (_low, high, i, qi) in enumerate(spans):
+            reach = high + 1e-6 * max(1.0, abs(high))
+            for low_j, _high_j, j, qj in spans[k + 1:]:
+                if low_j > reach:
+                    break
+                if i != j and compatible(qi, qj):
+                    first.append(i)
+                    second.append(j)
     a = np.frombuffer(first, dtype=np.int64) if first else np.zeros(0, dtype=np.int64)
     b = np.frombuffer(second, dtype=np.int64) if second else np.zeros(0, dtype=np.int64)
     return _pair_matrix([a, b], [b, a], len(units))
 
 
+def _interval(q: Quantity) -> tuple[float, float]:
+    """The amount's (low, high) bounds, as ``compatible`` compares them."""
+    from newsweave.extract.quantities import quantity_bounds
+
+    low, _, high, _ = quantity_bounds(q)
+    return low, high
+
+
 def _indicator(key_sets: list[set[str]]) -> Any:
     """A sparse 0/1 matrix: one row per key set, one column per distinct key."""
     vocab: dict[str, int] = {}
-    cells = [(row, vocab.setdefault(k, len(vocab)), 1.0) for row, keys in enumerate(key_sets) for k in keys]
+    cells = [(row, vocab.setdefault(k, len(vocab)), 1.0) for row, keys in enumerate(key_sets) for k in sorted(keys)]
     return _sparse_rows(cells, len(key_sets), len(vocab))
 
 

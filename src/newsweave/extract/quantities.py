@@ -654,7 +654,7 @@ def base_value(q: Quantity) -> float:
     return q.value * _SECONDS.get(q.unit, 1.0) if q.kind == "duration" else q.value
 
 
-def _bounds(q: Quantity) -> tuple[float, bool, float, bool]:
+def quantity_bounds(q: Quantity) -> tuple[float, bool, float, bool]:
     """(low, low_open, high, high_open) in a unit shared by the kind (seconds for durations)."""
     factor = _SECONDS.get(q.unit, 1.0) if q.kind == "duration" else 1.0
     low = q.value if q.low is None else q.low
@@ -684,8 +684,8 @@ def compatible(a: Quantity, b: Quantity) -> bool:
             return False
     elif a.unit != b.unit:
         return False
-    alo, alo_open, ahi, ahi_open = _bounds(a)
-    blo, blo_open, bhi, bhi_open = _bounds(b)
+    alo, alo_open, ahi, ahi_open = quantity_bounds(a)
+    blo, blo_open, bhi, bhi_open = quantity_bounds(b)
     lo, lo_open = _tighter((alo, alo_open), (blo, blo_open), lower=True)
     hi, hi_open = _tighter((ahi, ahi_open), (bhi, bhi_open), lower=False)
     if math.isclose(lo, hi, rel_tol=1e-9, abs_tol=1e-12):
