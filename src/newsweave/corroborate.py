@@ -506,11 +506,39 @@ def _pair_scores(units: list[_Unit], party_table: np.ndarray, party_ids: np.ndar
     return scores
 
 
-def _block(scores: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """The dense sub-matrix of pair scores for these rows and columns (dense or sparse scores)."""
+def _block(scores: Any, rows: np.ndarray, cols: np.ndarray, by_column: Any = None) -> np.ndarray:
+    """The dense sub-matrix of pair scores for these rows and columns (dense or sparse scores).
+
+    Sparse scores with few rows are read from their CSR rows, with few columns from the columns of
+    ``by_column`` (the same matrix as CSC, sorted indices): scipy's fancy indexing costs ~75 us a
+    call whatever the size, and merging a big story asks for tens of thousands of small blocks.
+    """
     if isinstance(scores, np.ndarray):
         return scores[np.ix_(rows, cols)]
+    if len(rows) <= _FEW_LINES:
+        return _lines(scores, rows, cols)
+    if by_column is not None and len(cols) <= _FEW_LINES:
+        return _lines(by_column, cols, rows).T
     return scores[rows][:, cols].toarray()
+
+
+_FEW_LINES = 8
+
+
+def _lines(compressed: Any, lines: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """out[k, m] = the value at (lines[k], others[m]) of a CSR (lines are rows) or CSC matrix whose
+    indices are sorted within each line."""
+    out = np.zeros((len(lines), len(others)), dtype=compressed.dtype)
+    indptr, indices, data = compressed.indptr, compressed.indices, compressed.data
+    for k, line in enumerate(lines.tolist()):
+        start, end = indptr[line], indptr[line + 1]
+        if start == end:
+            continue
+        stored = indices[start:end]
+        at = np.minimum(np.searchsorted(stored, others), end - start - 1)
+        found = stored[at] == others
+        out[k, found] = data[start:end][at[found]]
+    return out
 
 
 def _sparse_rows(cells: list[tuple[int, int, float]], n_rows: int, n_cols: int) -> Any:
@@ -643,6 +671,11 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
         unit.index = i
     party_table, party_ids = _party_table(units)  # used by the scores' veto and by the merge check
     scores = _pair_scores(units, party_table, party_ids)
+    by_column = None
+    if not isinstance(scores, np.ndarray):  # see _block
+        scores.sort_indices()
+        by_column = scores.tocsc()
+        by_column.sort_indices()
     parent = list(range(len(units)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(units))}
 
@@ -668,7 +701,7 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
         if ri == rj:
             continue
         a, b = np.array(members[ri]), np.array(members[rj])
-        block = _block(scores, a, b)
+        block = _block(scores, a, b, by_column)
         same_article = article_of[a][:, None] == article_of[b][None, :]
         # one fact holds one statement per article, unless the article says it twice nearly alike:
         # this keeps a chain of loose matches from swallowing a whole article
@@ -685,7 +718,7 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
     groups = [[units[i] for i in sorted(m)] for _, m in sorted(members.items())]
     for group in groups:
         index = np.array([u.index for u in group])
-        centrality = _block(scores, index, index).sum(axis=1, dtype=np.float64)  # the diagonal is 0
+        centrality = _block(scores, index, index, by_column).sum(axis=1, dtype=np.float64)  # the diagonal is 0
         for unit, value in zip(group, centrality.tolist(), strict=True):
             unit.centrality = float(value)
     return groups
