@@ -429,8 +429,11 @@ class Store:
                  json.dumps(sorted(set(entity.roles)), ensure_ascii=False)),
             )
             return
-        aliases = sorted(set(json.loads(row["aliases"])) | set(entity.aliases))
-        roles = sorted(set(json.loads(row["roles"])) | set(entity.roles))
+        stored_aliases, stored_roles = json.loads(row["aliases"]), json.loads(row["roles"])
+        aliases = sorted(set(stored_aliases) | set(entity.aliases))
+        roles = sorted(set(stored_roles) | set(entity.roles))
+        if aliases == stored_aliases and roles == stored_roles and (row["country"] or not entity.country):
+            return  # nothing new: a recurring entity (a country, a ministry) is not rewritten per article
         conn.execute(
             "UPDATE entities SET aliases = ?, roles = ?, country = COALESCE(country, ?) WHERE id = ?",
             (json.dumps(aliases, ensure_ascii=False), json.dumps(roles, ensure_ascii=False),
