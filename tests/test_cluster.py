@@ -460,6 +460,19 @@ def test_the_same_kind_of_event_in_another_town_is_another_story(tmp_path: Path)
         assert drayton.story_id == t1.story_id
 
 
+def test_an_event_key_without_a_resolved_actor_is_no_evidence() -> None:
+    f = features(*wildfire())
+    state = {"terms": {"wildfire": 1.0}, "keys": {"REQUEST|name:critics": {"": 1}}}
+    f.main_keys = ["REQUEST|name:critics"]  # "critics called for ...": said in every other story
+    generic = cluster.score_story(f, {"wildfire": 1.0}, {}, "s-1", state, 0.0)
+    assert "event" not in generic.scores and generic.shared_key is None
+    unfiltered = cluster.score_story(f, {"wildfire": 1.0}, {}, "s-1", state, 0.0, ClusterConfig(named_actors_only=False))
+    assert unfiltered.shared_key == "REQUEST|name:critics" and unfiltered.score > generic.score
+    key = "REQUEST|name:critics~org:cal-fire"  # one resolved actor: evidence
+    f.main_keys, state["keys"] = [key], {key: {"": 1}}
+    assert cluster.score_story(f, {"wildfire": 1.0}, {}, "s-1", state, 0.0).scores["event"] == 1.0
+
+
 def test_index_window_skips_far_dates(store: Store) -> None:
     a = ingest(store, [lee_xi_a()])[0]
     far_article, far_ex = lee_xi_b()
