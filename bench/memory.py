@@ -11,6 +11,7 @@ A run that exceeds ``--time-limit`` is killed (SIGKILL: ingest is crash-safe) an
 partial, with the checkpoints it reached.
 
     .venv/bin/python bench/memory.py [--sizes 1000,10000,100000] [--workers N] [--time-limit S]
+    .venv/bin/python bench/memory.py --sizes ""     # rewrite the table from the runs saved in bench/_work
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Run:
     at: dict[int, tuple[float, float]] = field(default_factory=dict)
     date: str = ""
     workers: int = 0
+    commit: str = ""  # the code measured (git HEAD of this checkout), so rows of other code are not compared
 
     def save(self, work: Path) -> None:
         (work / f"memory-{self.size}.json").write_text(json.dumps(asdict(self)))
@@ -65,6 +67,18 @@ class Run:
             data["at"] = {int(k): tuple(v) for k, v in data["at"].items()}
             runs.append(cls(**data))
         return sorted(runs, key=lambda r: r.size)
+
+
+def code_commit() -> str:
+    """The checkout's HEAD commit (short), "+" when it has uncommitted changes; "" outside git."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return head + ("+" if dirty else "")
 
 
 def rss_mb(pid: int) -> float:
@@ -110,7 +124,7 @@ def child(corpus: str, db: str, workers: int) -> None:
 def measure(size: int, workers: int, seed: int, work: Path, time_limit: float) -> Run:
     corpus, counts = corpus_dir(work, size, seed)
     db = fresh_db(work / f"memory-{size}.db")
-    run = Run(size, counts["files"], date=time.strftime("%Y-%m-%d"), workers=workers)
+    run = Run(size, counts["files"], date=time.strftime("%Y-%m-%d"), workers=workers, commit=code_commit())
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, "--child", str(corpus), str(db), str(workers)],
                             stdout=subprocess.PIPE, text=True, start_new_session=True)
@@ -159,7 +173,9 @@ def main() -> None:
         child(args.child[0], args.child[1], int(args.child[2]))
         return
 
-    for size in (int(s) for s in args.sizes.split(",")):
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]  # --sizes "": only rewrite the table
+    ran = bool(sizes)
+    for size in sizes:
         run = measure(size, args.workers, args.seed, args.work, args.time_limit)
         run.save(args.work)
         state = f"exit {run.exit_code}" if run.finished else f"killed after {args.time_limit:,.0f} s"
@@ -170,7 +186,7 @@ def main() -> None:
     lines = [
         "`newsweave ingest FOLDER --db NEW.db --workers N` over folders of generated articles "
         "(text pages, HTML pages, JSON Lines feeds of 500 rows), each size in a fresh process, real spaCy model. "
-        f"Machine: {machine()} at the end.",
+        + (f"Machine: {machine()} at the end." if ran else "Each row is its own run (see its date and commit)."),
         "",
         "| articles | stored | workers | wall s | articles/s | writer peak RSS MB | largest worker peak MB | "
         "all processes peak MB | measured |",
@@ -180,7 +196,7 @@ def main() -> None:
         partial = "" if r.finished else f" (run stopped after {r.seconds / 3600:.1f} h)"
         lines.append(f"| {r.size:,} | {r.articles:,}{partial} | {r.workers} | {r.seconds:,.0f} | "
                      f"{r.articles / r.seconds:,.1f} | {r.writer_peak_mb:,.0f} | {r.worker_peak_mb:,.0f} | "
-                     f"{r.total_peak_mb:,.0f} | {r.date} |")
+                     f"{r.total_peak_mb:,.0f} | {r.date} {r.commit or '(commit not recorded)'} |")
     marks = sorted({m for r in runs for m in r.at})
     if marks:
         lines += ["", "RSS (MB) of the writer / the largest worker when a run had committed so many articles:", "",
@@ -188,13 +204,16 @@ def main() -> None:
         for r in runs:
             cells = [f"{r.at[m][0]:,.0f} / {r.at[m][1]:,.0f}" if m in r.at else "" for m in marks]
             lines.append(f"| {r.size:,} articles | " + " | ".join(cells) + " |")
-    finished = [r for r in runs if r.finished]
+    # Growth only between runs of the same code: a row kept from an earlier invocation may be older code.
+    finished = [r for r in runs if r.finished and r.commit and r.commit == runs[-1].commit]
     if len(finished) > 1:
         small, large = finished[-2], finished[-1]
         growth = 100 * (large.writer_peak_mb / small.writer_peak_mb - 1)
         worker_growth = 100 * (large.worker_peak_mb / small.worker_peak_mb - 1)
         lines += ["", f"From {small.size:,} to {large.size:,} articles the writer's peak grew {growth:+.0f} % and the "
                       f"largest worker's {worker_growth:+.0f} %."]
+    elif len(runs) > 1:
+        lines += ["", "Rows of different commits are not compared here: rerun the sizes on one commit for that."]
     report = "\n".join(lines)
     print("\n" + report)
     if not args.no_results:
