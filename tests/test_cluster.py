@@ -260,14 +260,16 @@ def test_features_main_date_keys_and_terms() -> None:
     assert features(art, ex).date is None  # unknown: date evidence is neutral
 
 
-def test_features_lead_places_come_from_the_title_then_the_first_sentence() -> None:
-    assert features(*wildfire()).places == ["gpe:riverside-county", "gpe:california"]
+def test_features_places_are_the_places_the_title_names() -> None:
+    assert features(*wildfire()).places == ["gpe:riverside-county"]
     art, ex = wildfire()
-    art.title = "Wildfire in California forces 2,000 evacuations"  # the title's place comes first
+    art.title = "California wildfire forces 2,000 evacuations in Riverside County"  # in title order
     assert features(art, ex).places == ["gpe:california", "gpe:riverside-county"]
     assert features(*storms()[2]).places == ["gpe:drayton"]
-    # Places named only later in the article do not say where the event happened.
-    assert "gpe:gyeongju" not in features(*lee_xi_a()).places
+    # Places named only in the body do not say where the event happened; no title, no places.
+    assert features(*lee_xi_a()).places == []
+    art.title = None
+    assert features(art, ex).places == []
 
 
 # ---------------------------------------------------------------- assignment decisions
@@ -452,7 +454,7 @@ def test_the_same_kind_of_event_in_another_town_is_another_story(tmp_path: Path)
         assert drayton.new_story and drayton.story_id != t1.story_id
         assert drayton.scores["candidates"] >= 1  # compared with the Tarnvik story, and kept out by place
         assert drayton.scores["best_place"] == -1.0
-        assert "other place: the article leads with Drayton, the story with Tarnvik" in drayton.reason
+        assert "other place: the title names Drayton, the story's place is Tarnvik" in drayton.reason
         assert store.story_state(t1.story_id)["places"] == {"gpe:tarnvik": 2}
     # Without the place evidence the words alone (storm, flood, record rain, evacuated) join them.
     with Store(tmp_path / "without.db") as store:

@@ -124,7 +124,7 @@ def containment(a: set[str], b: set[str]) -> float:
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 NON_ENTITY_TYPES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
-# Where an event happened: places named in the headline or the first sentence (a news lead says where).
+# Where an event happened: the places a title names.
 PLACE_TYPES = frozenset({"GPE", "LOC"})
 TIMEX_WINDOW_BEFORE = 7  # a DATE timex counts as the event day if within a week before publication
 TIMEX_WINDOW_AFTER = 1
@@ -187,7 +187,7 @@ class ArticleFeatures:
     date_source: str = ""  # "event", "timex", "timex-unanchored", "published", "published-estimated", ""
     shingle_count: int = 0
     signature: np.ndarray | None = None  # MinHash over word shingles
-    places: list[str] = field(default_factory=list)  # GPE/LOC ids in the title, then the first sentence
+    places: list[str] = field(default_factory=list)  # GPE/LOC entity ids the title names
 
     @property
     def date_confidence(self) -> float:
@@ -237,7 +237,7 @@ def features(article: Article, extraction: ArticleExtraction | None) -> ArticleF
             in_lead.add(m.entity_id)
         names.setdefault(m.entity_id, m.text)
     entities = {e: (1.0 + math.log1p(w)) * (1.5 if e in in_lead else 1.0) for e, w in mention_weight.items()}
-    places = _main_places(article.title or "", ex, entity_types)
+    places = _title_places(article.title or "", ex)
 
     event_keys: dict[str, list[str]] = {}
     lead_events = []
@@ -273,23 +273,22 @@ def features(article: Article, extraction: ArticleExtraction | None) -> ArticleF
     )
 
 
-def _main_places(title: str, ex: ArticleExtraction, entity_types: dict[str, str]) -> list[str]:
-    """Places (GPE/LOC entity ids) the title names, then those of the first sentence, each in order.
+def _title_places(title: str, ex: ArticleExtraction) -> list[str]:
+    """Places (GPE/LOC entity ids of the article) its title names, in title order.
 
-    The first is where the article says the event happened: a lead names the town before the
-    region or the country ("in Riverside County, California"). Extraction does not parse titles,
-    so a place counts for the title when its name (or an alias) appears there as a whole word."""
-    in_title = []
+    The title says where the event happened ("Storm floods Tarnvik"). Only the title: adding the
+    first sentence's places cost 0.006 BCubed F1 on ECB+ (spaCy's small model tags agencies and
+    surnames as places there; 14 % of its same-event pairs shared no lead place), while the title
+    alone is neutral on ECB+ (0.867 vs 0.868 without places). Extraction does not parse titles, so
+    a place counts when its name (or an alias) appears in the title as a whole word."""
+    found = []
     if title:
         for e in ex.entities:
             if e.type in PLACE_TYPES:
-                found = [i for name in (e.name, *e.aliases) if (i := _word_index(name, title)) is not None]
-                if found:
-                    in_title.append((min(found), e.id))
-    first_end = ex.sentences[0].end if ex.sentences else LEAD_CHARS
-    in_lead = [m.entity_id for m in sorted(ex.mentions, key=lambda m: m.start)
-               if m.start < first_end and entity_types.get(m.entity_id) in PLACE_TYPES]
-    return list(dict.fromkeys([eid for _, eid in sorted(in_title)] + in_lead))
+                at = [i for name in (e.name, *e.aliases) if (i := _word_index(name, title)) is not None]
+                if at:
+                    found.append((min(at), e.id))
+    return [eid for _, eid in sorted(found)]
 
 
 def _word_index(name: str, text: str) -> int | None:
