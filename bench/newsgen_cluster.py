@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import re
 import sys
 import tempfile
@@ -34,6 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ecbplus_cluster import parse_setting  # noqa: E402
 from newsgen import iter_articles, write_corpus  # noqa: E402
 from newsweave import cluster, pipeline  # noqa: E402
 from newsweave.cluster import ClusterConfig  # noqa: E402
@@ -76,13 +76,6 @@ def true_stories(store: Store, n: int, seed: int) -> dict[str, int]:
             elif a.url in by_url:
                 out[a.id] = by_url[a.url]
     return out
-
-
-def parse_setting(text: str) -> tuple[str, object]:
-    key, _, value = text.partition("=")
-    if key not in {f.name for f in dataclasses.fields(ClusterConfig)}:
-        raise SystemExit(f"--set: no ClusterConfig field {key!r}")
-    return key, (None if value == "None" else json.loads(value.lower() if value in ("True", "False") else value))
 
 
 def main() -> int:

@@ -616,7 +616,7 @@ def _same_value(units: list[_Unit]) -> Any:
     that two sentences report the same fact. Durations are left to ``_same_measure``, which also
     asks what was measured: "30 minutes" is too common to identify a fact on its own.
     """
-    from newsweave.extract.quantities import compatible
+    from newsweave.extract.quantities import compatible, quantity_bounds
 
     by_unit: dict[str, list[tuple[int, Quantity]]] = defaultdict(list)
     for u in units:
@@ -628,7 +628,8 @@ def _same_value(units: list[_Unit]) -> Any:
     for members in by_unit.values():
         # Sweep in order of lower bound: only amounts whose intervals reach each other can be
         # compatible (a story of a few hundred articles has thousands of figures of one unit).
-        spans = sorted(((*_interval(q), i, q) for i, q in members), key=lambda m: (m[0], m[1]))
+        spans = sorted(((low, high, i, q) for i, q in members for low, _, high, _ in [quantity_bounds(q)]),
+                       key=lambda m: (m[0], m[1]))
         for k, (_low, high, i, qi) in enumerate(spans):
             reach = high + 1e-6 * max(1.0, abs(high))
             for low_j, _high_j, j, qj in spans[k + 1:]:
@@ -640,14 +641,6 @@ def _same_value(units: list[_Unit]) -> Any:
     a = np.frombuffer(first, dtype=np.int64) if first else np.zeros(0, dtype=np.int64)
     b = np.frombuffer(second, dtype=np.int64) if second else np.zeros(0, dtype=np.int64)
     return _pair_matrix([a, b], [b, a], len(units))
-
-
-def _interval(q: Quantity) -> tuple[float, float]:
-    """The amount's (low, high) bounds, as ``compatible`` compares them."""
-    from newsweave.extract.quantities import quantity_bounds
-
-    low, _, high, _ = quantity_bounds(q)
-    return low, high
 
 
 def _indicator(key_sets: list[set[str]]) -> Any:

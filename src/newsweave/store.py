@@ -1063,7 +1063,7 @@ class Store:
         """Every row of one exportable table as a dict, streamed in batches (memory stays flat)."""
         if table not in self.EXPORT_TABLES:
             raise ValueError(f"unknown table {table!r}; exportable: {', '.join(self.EXPORT_TABLES)}")
-        cursor = self.conn.execute(self._EXPORT_QUERIES.get(table, f"SELECT * FROM {table} ORDER BY rowid"))
+        cursor = self.conn.execute(self._export_query(table))
         while rows := cursor.fetchmany(batch):
             for row in rows:
                 yield dict(row)
@@ -1071,8 +1071,10 @@ class Store:
     def table_columns(self, table: str) -> list[str]:
         if table not in self.EXPORT_TABLES:
             raise ValueError(f"unknown table {table!r}")
-        columns = [r["name"] for r in self.conn.execute(f"PRAGMA table_info({table})")]
-        return columns + ["analysis"] if table == "stories" else columns
+        return [d[0] for d in self.conn.execute(f"{self._export_query(table)} LIMIT 0").description]
+
+    def _export_query(self, table: str) -> str:
+        return self._EXPORT_QUERIES.get(table, f"SELECT * FROM {table} ORDER BY rowid")
 
     # ------------------------------------------------------------ stats
 

@@ -376,10 +376,10 @@ def score_story(
         if limit is not None and gap > limit and veto is None:
             veto = f"main event {f.date} is {gap} days from the story's {story_date} (more than {limit})"
     place = None
-    if cfg.place_conflict and _place_conflict(f.places, set(f.entities), state):
+    main = _place_conflict(f.places, set(f.entities), state) if cfg.place_conflict else None
+    if main is not None:
         score -= cfg.place_conflict
         scores["place"] = -1.0
-        main = _main_place(state["places"])
         place = (f"the title names {', '.join(f.entity_names.get(p, p) for p in f.places[:2])}, "
                  f"the story's place is {state.get('names', {}).get(main, main)}")
 
@@ -389,17 +389,19 @@ def score_story(
                      place)
 
 
-def _place_conflict(places: list[str], mentioned: set[str], state: dict[str, Any]) -> bool:
-    """The article's title names only places the story never names, and the article never names the
-    story's main place: the same kind of event somewhere else (a storm in another town), not this one.
-    Any place the story names clears it (a region or country above the town, NER's variants)."""
+def _place_conflict(places: list[str], mentioned: set[str], state: dict[str, Any]) -> str | None:
+    """The story's main place when the article's title names only places the story never names, and
+    the article never names that main place: the same kind of event somewhere else (a storm in another
+    town), not this one; else None. Any place the story names clears it (a region or country above
+    the town, NER's variants)."""
     story_places: dict[str, float] = state.get("places", {})
     if not places or not story_places:
-        return False
+        return None
     story_entities = state.get("entities", {})
     if any(p in story_places or p in story_entities for p in places):
-        return False
-    return _main_place(story_places) not in mentioned
+        return None
+    main = _main_place(story_places)
+    return None if main in mentioned else main
 
 
 def _main_place(places: dict[str, float]) -> str:
@@ -722,7 +724,7 @@ def _add_to_state(
     names = state.get("names", {})
     names.update({e: f.entity_names.get(e, e) for e in evec})
     state["names"] = {e: names[e] for e in state["entities"] if e in names}
-    if f.places:  # the places the story's leads name, counted
+    if f.places:  # the places the story's titles name, counted
         places = state.setdefault("places", {})
         for p in f.places:
             places[p] = places.get(p, 0) + 1
