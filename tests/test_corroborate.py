@@ -188,6 +188,30 @@ def test_sparse_pair_scores_of_a_large_story_align_as_the_dense_ones(
     assert facts(sparse_analysis) == facts(dense_analysis)
 
 
+def test_blocks_read_from_sparse_scores_equal_the_dense_blocks() -> None:
+    """Merging reads sub-matrices of the sparse scores straight from CSR rows or CSC columns."""
+    import numpy as np
+    from scipy import sparse
+
+    from newsweave.corroborate import _block
+
+    rng = np.random.default_rng(11)
+    dense = rng.random((60, 60)).astype(np.float32)
+    dense[dense < 0.8] = 0.0
+    dense[7] = 0.0  # a statement that scores nothing with anyone
+    by_row = sparse.csr_matrix(dense)
+    by_row.sort_indices()
+    by_column = by_row.tocsc()
+    by_column.sort_indices()
+    for n_rows, n_cols in [(1, 1), (1, 40), (40, 1), (3, 25), (25, 3), (30, 30), (60, 60)]:
+        rows = np.concatenate([[7], rng.choice(np.delete(np.arange(60), 7), size=n_rows - 1, replace=False)])
+        cols = rng.choice(60, size=n_cols, replace=False)
+        want = dense[np.ix_(rows, cols)]
+        assert np.array_equal(_block(by_row, rows, cols, by_column), want)
+        assert np.array_equal(_block(by_row, rows, cols), want)
+        assert np.array_equal(_block(dense, rows, cols), want)
+
+
 def test_a_story_over_the_analysis_bound_is_analysed_over_its_latest_articles(
     tmp_path: Path, seeds_dir: Path
 ) -> None:

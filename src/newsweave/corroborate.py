@@ -509,35 +509,35 @@ def _pair_scores(units: list[_Unit], party_table: np.ndarray, party_ids: np.ndar
 def _block(scores: Any, rows: np.ndarray, cols: np.ndarray, by_column: Any = None) -> np.ndarray:
     """The dense sub-matrix of pair scores for these rows and columns (dense or sparse scores).
 
-    Sparse scores with few rows are read from their CSR rows, with few columns from the columns of
-    ``by_column`` (the same matrix as CSC, sorted indices): scipy's fancy indexing costs ~75 us a
-    call whatever the size, and merging a big story asks for tens of thousands of small blocks.
+    Sparse scores are gathered straight from the CSR rows (or, when there are fewer columns, from
+    the columns of ``by_column``, the same matrix as CSC): scipy's fancy indexing costs ~100 us a
+    call whatever the size, and merging a big story asks for tens of thousands of blocks.
     """
     if isinstance(scores, np.ndarray):
         return scores[np.ix_(rows, cols)]
-    if len(rows) <= _FEW_LINES:
-        return _lines(scores, rows, cols)
-    if by_column is not None and len(cols) <= _FEW_LINES:
-        return _lines(by_column, cols, rows).T
-    return scores[rows][:, cols].toarray()
+    if by_column is not None and len(cols) < len(rows):
+        return _gather(by_column, cols, rows).T
+    return _gather(scores, rows, cols)
 
 
-_FEW_LINES = 8
-
-
-def _lines(compressed: Any, lines: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """out[k, m] = the value at (lines[k], others[m]) of a CSR (lines are rows) or CSC matrix whose
-    indices are sorted within each line."""
+def _gather(compressed: Any, lines: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """out[k, m] = the value at (lines[k], others[m]) of a CSR (lines are rows) or CSC matrix;
+    ``others`` holds no index twice."""
     out = np.zeros((len(lines), len(others)), dtype=compressed.dtype)
-    indptr, indices, data = compressed.indptr, compressed.indices, compressed.data
-    for k, line in enumerate(lines.tolist()):
-        start, end = indptr[line], indptr[line + 1]
-        if start == end:
-            continue
-        stored = indices[start:end]
-        at = np.minimum(np.searchsorted(stored, others), end - start - 1)
-        found = stored[at] == others
-        out[k, found] = data[start:end][at[found]]
+    indptr = compressed.indptr
+    starts = indptr[lines]
+    lengths = indptr[lines + 1] - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return out
+    # the stored cells of every asked line, one flat run: cell t belongs to line_of[t]
+    line_of = np.repeat(np.arange(len(lines)), lengths)
+    cells = np.arange(total) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    position = np.full(compressed.shape[1], -1, dtype=np.int64)
+    position[others] = np.arange(len(others))
+    where = position[compressed.indices[cells]]
+    hit = where >= 0
+    out[line_of[hit], where[hit]] = compressed.data[cells[hit]]
     return out
 
 
