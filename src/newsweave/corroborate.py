@@ -689,10 +689,17 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
     pairs = sorted(zip(values[upper].tolist(), rows[upper].tolist(), cols[upper].tolist(), strict=True),
                    key=lambda p: (-p[0], p[1], p[2]))
     article_of = _ids([u.article_id for u in units])
+    # A pair of groups that failed a check fails it again until one of them grows: skip those
+    # (a big story has many pairs between the same two groups).
+    refused: set[tuple[int, int, int, int]] = set()
     for _score, i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
+        tried = (ri, rj, len(members[ri]), len(members[rj])) if ri < rj else (rj, ri, len(members[rj]), len(members[ri]))
+        if tried in refused:
+            continue
+        refused.add(tried)
         a, b = np.array(members[ri]), np.array(members[rj])
         block = _block(scores, a, b, by_column)
         same_article = article_of[a][:, None] == article_of[b][None, :]
