@@ -28,6 +28,7 @@ import hashlib
 import math
 import re
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from newsweave.records import (
     Event,
     Evidence,
     Fact,
+    Mention,
     Quantity,
     Statement,
     Story,
@@ -234,6 +236,8 @@ def _units(ctx: _Context) -> list[_Unit]:
         if ex is None or not ex.extracted:
             continue
         length = max(len(article.body), 1)
+        mentions = sorted(ex.mentions, key=lambda m: m.start)
+        mention_starts = [m.start for m in mentions]
         for st in ex.statements:
             if len(st.text.split()) < MIN_FACT_WORDS:
                 continue
@@ -248,7 +252,8 @@ def _units(ctx: _Context) -> list[_Unit]:
                 article_id=article.id,
                 source=ctx.sources[article.id],
                 statement=st,
-                text=_canonical_text(st, ex, ctx.entities),
+                text=_canonical_text(st, mentions[bisect_left(mention_starts, st.sentence_start):
+                                                  bisect_left(mention_starts, st.sentence_end)], ctx.entities),
                 foreign=foreign,
                 position=st.start / length,
                 event_key=event_key,
@@ -256,7 +261,7 @@ def _units(ctx: _Context) -> list[_Unit]:
     return units
 
 
-def _canonical_text(st: Statement, ex: ArticleExtraction, entities: dict[str, Entity]) -> str:
+def _canonical_text(st: Statement, mentions: list[Mention], entities: dict[str, Entity]) -> str:
     """The statement with people's role phrases and partial names replaced by their full names.
 
     "The Korean president extended an invitation to the Chinese leader" and "Lee invited Xi"
@@ -264,9 +269,9 @@ def _canonical_text(st: Statement, ex: ArticleExtraction, entities: dict[str, En
     a place name inside a compound ("Korea-China") must stay as written.
     """
     text = st.text
-    for mention in sorted(ex.mentions, key=lambda m: m.start):
+    for mention in mentions:  # the article's mentions that start in the statement's sentence, in order
         # the sentence, not just the clause: an inherited subject ("Holt, who took office ...") lies outside it
-        if not (st.sentence_start <= mention.start and mention.end <= st.sentence_end):
+        if mention.end > st.sentence_end:
             continue
         entity = entities.get(mention.entity_id)
         if entity is None or entity.type != "PERSON" or mention.text == entity.name or not mention.text.strip():

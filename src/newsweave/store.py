@@ -7,6 +7,7 @@ from it, so a crash or a bad item never leaves half an article behind.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import string
@@ -1254,8 +1255,13 @@ def _split_sql(script: str) -> list[str]:
 
 def _record_from_row(record_type: type, row: sqlite3.Row, cols: list[str]) -> Any:
     """A record from a row, turning SQLite's 0/1 back into bools where the field is a bool."""
-    bool_cols = {f.name for f in fields(record_type) if f.type in ("bool", bool)}
+    bool_cols = _bool_fields(record_type)
     return record_type(**{c: (bool(row[c]) if c in bool_cols else row[c]) for c in cols})
+
+
+@functools.cache
+def _bool_fields(record_type: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(record_type) if f.type in ("bool", bool))
 
 
 def _statement_from_json(data: dict[str, Any]) -> Statement:
