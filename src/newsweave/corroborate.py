@@ -691,13 +691,18 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
         strong = found.data >= ALIGN_THRESHOLD
         rows, cols, values = found.row[strong], found.col[strong], found.data[strong]
     upper = rows < cols
-    pairs = sorted(zip(values[upper].tolist(), rows[upper].tolist(), cols[upper].tolist(), strict=True),
-                   key=lambda p: (-p[0], p[1], p[2]))
+    rows, cols = rows[upper], cols[upper]
+    # best first, ties by position; sorted as arrays and read in chunks: a big story has a million
+    # pairs, and a list of (score, i, j) tuples took a hundred megabytes
+    order = np.lexsort((cols, rows, -values[upper]))
+    rows, cols = rows[order], cols[order]
+    pairs = (pair for start in range(0, len(order), 65536)
+             for pair in zip(rows[start:start + 65536].tolist(), cols[start:start + 65536].tolist(), strict=True))
     article_of = _ids([u.article_id for u in units])
     # A pair of groups that failed a check fails it again until one of them grows: skip those
     # (a big story has many pairs between the same two groups).
     refused: set[tuple[int, int, int, int]] = set()
-    for _score, i, j in pairs:
+    for i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
