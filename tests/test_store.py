@@ -151,3 +151,27 @@ def test_full_text_search_and_filters(tmp_path: Path) -> None:
 def test_fts_query_quotes_every_word() -> None:
     assert fts_query('ferry AND "route" OR x*') == '"ferry" "AND" "route" "OR" "x"'
     assert fts_query("  ") == '""'
+
+
+def test_extractions_read_together_equal_the_ones_read_one_by_one(tmp_path: Path, seeds_dir: Path) -> None:
+    """Corroboration reads a story's extractions with a few queries, and only the parts it uses."""
+    from newsweave import pipeline
+
+    with Store(tmp_path / "n.db") as store:
+        pipeline.ingest(store, [seeds_dir], analyze=False)
+        article, raw = make()
+        assert store.save_article(article, raw, extraction("a1"))
+        ids = [a.id for a in store.articles()]
+        assert len(ids) == 4
+        one_by_one = {i: store.extraction(i) for i in ids}
+        assert store.extractions([*ids, "no-such-article"]) == one_by_one
+        assert all(ex.statements and ex.mentions and ex.entities for i, ex in one_by_one.items() if i != "a1")
+
+        some = store.extractions(ids, parts=("statements", "entities"))  # entities come with their mentions
+        for i in ids:
+            assert some[i].statements == one_by_one[i].statements
+            assert some[i].entities == one_by_one[i].entities and some[i].mentions == one_by_one[i].mentions
+            assert some[i].sentences == [] and some[i].timexes == [] and some[i].events == []
+        assert store.extractions(ids, parts=("timexes",))["a1"].timexes == one_by_one["a1"].timexes
+        with pytest.raises(ValueError, match="unknown extraction parts"):
+            store.extractions(ids, parts=("statements", "tokens"))

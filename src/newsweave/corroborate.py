@@ -993,6 +993,8 @@ def _timeline(ctx: _Context, story: Story) -> list[TimelineEntry]:
 # analysing it whole would stall the run; its most recently ingested articles are analysed, and
 # the story says so.
 MAX_ANALYSED_ARTICLES = 400
+# What corroboration reads of each extraction (its statements carry their own dates and figures).
+ANALYSED_PARTS = ("statements", "mentions", "events", "quotes", "entities")
 
 
 def analyze_story(store: object, story_id: str, max_articles: int | None = None) -> Story | None:
@@ -1008,7 +1010,7 @@ def analyze_story(store: object, story_id: str, max_articles: int | None = None)
     every_id = [a.article_id for a in assignments]  # in ingest order
     ids = every_id[-limit:]
     articles = store.articles(ids=ids)
-    extractions = {i: ex for i in ids if (ex := store.extraction(i)) is not None}
+    extractions = store.extractions(ids, parts=ANALYSED_PARTS)
     chosen = set(ids)
     duplicate_of = {a.article_id: a.duplicate_of for a in assignments if a.duplicate_of and a.article_id in chosen}
     story = corroborate(story_id, articles, extractions, duplicate_of)

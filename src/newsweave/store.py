@@ -14,7 +14,7 @@ import string
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
@@ -246,6 +246,8 @@ _EXTRACTION_TABLES: dict[str, type] = {
     "events": Event,
 }
 _ARTICLE_JSON_FIELDS = ("authors", "headings")
+# What Store.extractions can read of an article's extraction.
+EXTRACTION_PARTS = ("sentences", "statements", *_EXTRACTION_TABLES, "entities")
 
 
 def _now() -> str:
@@ -545,6 +547,69 @@ class Store:
         mentions_of = Counter(m.entity_id for m in ex.mentions)
         ex.entities = self._entities_of(article_id, mentions_of) if mentions_of else []
         return ex
+
+    def extractions(self, article_ids: Sequence[str], parts: Collection[str] = EXTRACTION_PARTS,
+                    ) -> dict[str, ArticleExtraction]:
+        """Several articles' extractions, read with a few queries per 500 articles instead of eight
+        per article. Only ``parts`` (of EXTRACTION_PARTS) are read; the others stay empty:
+        corroborating a story of 400 articles needs no sentences, time expressions or quantities.
+        An article's entities are those its mentions name, so asking for entities reads the mentions
+        too. Articles without an extraction are left out."""
+        unknown = set(parts) - set(EXTRACTION_PARTS)
+        if unknown:
+            raise ValueError(f"unknown extraction parts: {sorted(unknown)}")
+        out: dict[str, ArticleExtraction] = {}
+        for start in range(0, len(article_ids), 500):
+            wanted = set(parts) | ({"mentions"} if "entities" in parts else set())
+            out.update(self._extraction_chunk(list(dict.fromkeys(article_ids[start:start + 500])), wanted))
+        return {i: out[i] for i in article_ids if i in out}
+
+    def _extraction_chunk(self, ids: list[str], parts: set[str]) -> dict[str, ArticleExtraction]:
+        marks = ", ".join("?" for _ in ids)
+        columns = ["article_id", "extracted", "note", *(p for p in ("sentences", "statements") if p in parts)]
+        rows = self.conn.execute(
+            f"SELECT {', '.join(columns)} FROM extractions WHERE article_id IN ({marks})", ids).fetchall()
+        bodies = {}
+        if "sentences" in parts:
+            bodies = {r["id"]: r["body"] for r in self.conn.execute(
+                f"SELECT id, body FROM articles WHERE id IN ({marks})", ids)}
+        out: dict[str, ArticleExtraction] = {}
+        for row in rows:
+            article_id = row["article_id"]
+            ex = ArticleExtraction(article_id=article_id, extracted=bool(row["extracted"]), note=row["note"])
+            if "sentences" in parts:
+                body = bodies[article_id]
+                ex.sentences = [Sentence(s, e, body[s:e]) for s, e in json.loads(row["sentences"])]
+            if "statements" in parts:
+                ex.statements = [_statement_from_json(st) for st in json.loads(row["statements"])]
+            out[article_id] = ex
+        for table, record_type in _EXTRACTION_TABLES.items():
+            if table not in parts:
+                continue
+            cols = _columns(record_type)
+            found = self.conn.execute(
+                f"SELECT article_id AS _article, {', '.join(map(_quote, cols))} FROM {table} "
+                f"WHERE article_id IN ({marks}) ORDER BY article_id, start, rowid", ids)
+            for row in found:
+                if (ex := out.get(row["_article"])) is not None:
+                    getattr(ex, table).append(_record_from_row(record_type, row, cols))
+        if "entities" in parts:
+            mentions_of = {i: Counter(m.entity_id for m in ex.mentions) for i, ex in out.items()}
+            entity_ids = sorted({e for counts in mentions_of.values() for e in counts})
+            known = {}
+            for first in range(0, len(entity_ids), 500):
+                chunk = entity_ids[first:first + 500]
+                for r in self.conn.execute(
+                        f"SELECT * FROM entities WHERE id IN ({', '.join('?' for _ in chunk)})", chunk):
+                    known[r["id"]] = (r["name"], r["type"], r["country"], r["aliases"], r["roles"])
+            for article_id, ex in out.items():
+                counts = mentions_of[article_id]
+                found_entities = [
+                    Entity(id=e, name=name, type=kind, country=country, aliases=json.loads(aliases),
+                           roles=json.loads(roles), article_ids=[article_id])
+                    for e in sorted(counts) if e in known for name, kind, country, aliases, roles in [known[e]]]
+                ex.entities = sorted(found_entities, key=lambda e: (-counts[e.id], e.name))
+        return out
 
     def _entities_of(self, article_id: str, mentions_of: Counter[str]) -> list[Entity]:
         """An article's entities as extraction made them (``article_ids`` is just this article), the
