@@ -702,6 +702,7 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
     # A pair of groups that failed a check fails it again until one of them grows: skip those
     # (a big story has many pairs between the same two groups).
     refused: set[tuple[int, int, int, int]] = set()
+    parties_agree = bool(party_table.all())  # most stories: no statement names a third party
     for i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj:
@@ -717,7 +718,7 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
         # this keeps a chain of loose matches from swallowing a whole article
         if (same_article & (block < SAME_ARTICLE_THRESHOLD)).any():
             continue
-        if not party_table[np.ix_(party_ids[a], party_ids[b])].all():
+        if not parties_agree and not party_table[np.ix_(party_ids[a], party_ids[b])].all():
             continue
         cross = block[~same_article]
         if cross.size and float(cross.mean(dtype=np.float64)) < MERGE_MEAN_THRESHOLD:
