@@ -699,18 +699,20 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
     pairs = (pair for start in range(0, len(order), 65536)
              for pair in zip(rows[start:start + 65536].tolist(), cols[start:start + 65536].tolist(), strict=True))
     article_of = _ids([u.article_id for u in units])
-    # A pair of groups that failed a check fails it again until one of them grows: skip those
-    # (a big story has many pairs between the same two groups).
-    refused: set[tuple[int, int, int, int]] = set()
+    # Two groups checked once get the same answer until one of them grows (a merge ends the pair,
+    # a refusal stands), so each (group, size, group, size) is checked once: a big story has many
+    # pairs between the same two groups. The key keeps the order the block is read in, which
+    # decides the order of the float sum in the mean.
+    checked: set[tuple[int, int, int, int]] = set()
     parties_agree = bool(party_table.all())  # most stories: no statement names a third party
     for i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
-        tried = (ri, rj, len(members[ri]), len(members[rj])) if ri < rj else (rj, ri, len(members[rj]), len(members[ri]))
-        if tried in refused:
+        key = (ri, len(members[ri]), rj, len(members[rj]))
+        if key in checked:
             continue
-        refused.add(tried)
+        checked.add(key)
         a, b = np.array(members[ri]), np.array(members[rj])
         block = _block(scores, a, b, by_column)
         same_article = article_of[a][:, None] == article_of[b][None, :]
