@@ -531,22 +531,7 @@ class Store:
     # ------------------------------------------------------------ extraction
 
     def extraction(self, article_id: str) -> ArticleExtraction | None:
-        row = self.conn.execute("SELECT * FROM extractions WHERE article_id = ?", (article_id,)).fetchone()
-        if row is None:
-            return None
-        body = self.conn.execute("SELECT body FROM articles WHERE id = ?", (article_id,)).fetchone()["body"]
-        ex = ArticleExtraction(
-            article_id=article_id,
-            extracted=bool(row["extracted"]),
-            note=row["note"],
-            sentences=[Sentence(s, e, body[s:e]) for s, e in json.loads(row["sentences"])],
-            statements=[_statement_from_json(st) for st in json.loads(row["statements"])],
-        )
-        for table, record_type in _EXTRACTION_TABLES.items():
-            setattr(ex, table, self._records(table, record_type, article_id))
-        mentions_of = Counter(m.entity_id for m in ex.mentions)
-        ex.entities = self._entities_of(article_id, mentions_of) if mentions_of else []
-        return ex
+        return self.extractions([article_id]).get(article_id)
 
     def extractions(self, article_ids: Sequence[str], parts: Collection[str] = EXTRACTION_PARTS,
                     ) -> dict[str, ArticleExtraction]:
@@ -558,9 +543,9 @@ class Store:
         unknown = set(parts) - set(EXTRACTION_PARTS)
         if unknown:
             raise ValueError(f"unknown extraction parts: {sorted(unknown)}")
+        wanted = set(parts) | ({"mentions"} if "entities" in parts else set())
         out: dict[str, ArticleExtraction] = {}
         for start in range(0, len(article_ids), 500):
-            wanted = set(parts) | ({"mentions"} if "entities" in parts else set())
             out.update(self._extraction_chunk(list(dict.fromkeys(article_ids[start:start + 500])), wanted))
         return {i: out[i] for i in article_ids if i in out}
 
@@ -594,21 +579,23 @@ class Store:
                 if (ex := out.get(row["_article"])) is not None:
                     getattr(ex, table).append(_record_from_row(record_type, row, cols))
         if "entities" in parts:
+            # An article's entities as extraction made them (``article_ids`` is just this article),
+            # the most mentioned in it first. Counting every stored mention of each entity instead
+            # (``entities()``' order) cost time growing with the store.
             mentions_of = {i: Counter(m.entity_id for m in ex.mentions) for i, ex in out.items()}
             entity_ids = sorted({e for counts in mentions_of.values() for e in counts})
-            known = {}
+            known: dict[str, sqlite3.Row] = {}
             for first in range(0, len(entity_ids), 500):
                 chunk = entity_ids[first:first + 500]
-                for r in self.conn.execute(
-                        f"SELECT * FROM entities WHERE id IN ({', '.join('?' for _ in chunk)})", chunk):
-                    known[r["id"]] = (r["name"], r["type"], r["country"], r["aliases"], r["roles"])
+                known.update((r["id"], r) for r in self.conn.execute(
+                    f"SELECT * FROM entities WHERE id IN ({', '.join('?' for _ in chunk)})", chunk))
             for article_id, ex in out.items():
                 counts = mentions_of[article_id]
-                found_entities = [
-                    Entity(id=e, name=name, type=kind, country=country, aliases=json.loads(aliases),
-                           roles=json.loads(roles), article_ids=[article_id])
-                    for e in sorted(counts) if e in known for name, kind, country, aliases, roles in [known[e]]]
-                ex.entities = sorted(found_entities, key=lambda e: (-counts[e.id], e.name))
+                rows = [known[e] for e in sorted(counts) if e in known]
+                found = [Entity(id=r["id"], name=r["name"], type=r["type"], country=r["country"],
+                                aliases=json.loads(r["aliases"]), roles=json.loads(r["roles"]),
+                                article_ids=[article_id]) for r in rows]
+                ex.entities = sorted(found, key=lambda e: (-counts[e.id], e.name))
         return out
 
     def _entities_of(self, article_id: str, mentions_of: Counter[str]) -> list[Entity]:
