@@ -21,7 +21,10 @@ LANGUAGES: tuple[Language, ...] = (
 )  # fmt: skip
 
 MIN_LETTERS = 30  # below this, trigram statistics say little: "und"
-SAMPLE_CHARS = 3000  # the start of a body is enough, and keeps long pages fast
+# The start of a body is enough: on the 990 trafilatura evaluation pages, the first 1,000
+# characters in low-accuracy mode agree with high-accuracy mode on the first 3,000 for 988 pages
+# (3,000 characters: 990) in half the time (bench/trafilatura_eval.py --languages).
+SAMPLE_CHARS = 1000
 
 
 @lru_cache(maxsize=2)
@@ -33,12 +36,22 @@ def detector(low_accuracy: bool = True) -> LanguageDetector:
     return builder.build()
 
 
-def detect_language(text: str, low_accuracy: bool = True) -> str:
+def detect_language(text: str, low_accuracy: bool = True, sample_chars: int = SAMPLE_CHARS) -> str:
     """ISO 639-1 code of ``text``, or "und" when it is too short or no language fits."""
-    sample = text[:SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    sample = text[:sample_chars]
+    if not _has_letters(sample, MIN_LETTERS):
         return "und"
     found = detector(low_accuracy).detect_language_of(sample)
     if found is None:
         return "und"
     return found.iso_code_639_1.name.lower()
+
+
+def _has_letters(text: str, count: int) -> bool:
+    """At least ``count`` letters in ``text``; stops at the ``count``-th (bodies reach it at once)."""
+    for ch in text:
+        if ch.isalpha():
+            count -= 1
+            if count <= 0:
+                return True
+    return count <= 0
