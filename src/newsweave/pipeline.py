@@ -17,6 +17,7 @@ same for the same input.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import sqlite3
@@ -232,6 +233,26 @@ def _extract_safely(articles: list[Article], nlp: Language | None) -> list[Artic
     return out
 
 
+_worker_heap_frozen = False
+
+
+def _prepare_in_worker(batch: list[RawDocument]) -> list[Prepared]:
+    """``prepare_batch`` in a worker process; after the first batch, the heap is frozen.
+
+    By then the spaCy pipeline, the language models and the cleaners' tables are loaded: some
+    hundred thousand long-lived objects that Python's cycle collector would otherwise walk
+    again on every full collection, which the extractors' many small objects trigger often
+    (0.7 ms per article, 0.25 frozen, measured in one process on 300 generated articles).
+    """
+    global _worker_heap_frozen
+    prepared = prepare_batch(batch)
+    if not _worker_heap_frozen:
+        _worker_heap_frozen = True
+        gc.collect()
+        gc.freeze()
+    return prepared
+
+
 def _prepare_in_pool(batches: Iterator[list[RawDocument]], workers: int) -> Iterator[list[Prepared]]:
     """Prepare batches in worker processes, yielding them in input order.
 
@@ -241,7 +262,7 @@ def _prepare_in_pool(batches: Iterator[list[RawDocument]], workers: int) -> Iter
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque[Future[list[Prepared]]] = deque()
         for batch in batches:
-            pending.append(pool.submit(prepare_batch, batch))
+            pending.append(pool.submit(_prepare_in_worker, batch))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:

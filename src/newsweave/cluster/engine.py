@@ -266,7 +266,7 @@ def _find_duplicate(store: Store, article: Article, f: ArticleFeatures, cfg: Clu
                         if e >= cfg.dup_estimate), key=lambda e: (-e[0], e[1]))[:5]
     if not estimated:
         return None
-    mine = shingles(article.body)
+    mine = f.shingle_set
     best: Duplicate | None = None
     for _, aid in estimated:  # exact check on the few survivors: the estimate alone is too coarse
         other_article = store.article(aid)

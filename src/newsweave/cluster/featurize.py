@@ -187,6 +187,8 @@ class ArticleFeatures:
     date_source: str = ""  # "event", "timex", "timex-unanchored", "published", "published-estimated", ""
     shingle_count: int = 0
     signature: np.ndarray | None = None  # MinHash over word shingles
+    # the shingles themselves, for the exact near-duplicate check (not stored)
+    shingle_set: set[str] = field(default_factory=set, repr=False, compare=False)
     places: list[str] = field(default_factory=list)  # GPE/LOC entity ids the title names
 
     @property
@@ -269,6 +271,7 @@ def features(article: Article, extraction: ArticleExtraction | None) -> ArticleF
         date_source=source,
         shingle_count=len(shingle_set),
         signature=minhash_signature(shingle_set),
+        shingle_set=shingle_set,
         places=places,
     )
 
