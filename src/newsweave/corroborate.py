@@ -67,6 +67,7 @@ BONUS_SAME_PREDICATE = 0.07
 ALIGN_THRESHOLD = 0.38  # a pair at or above this may join one fact
 MERGE_MEAN_THRESHOLD = 0.32  # two groups merge only if their members agree on average
 SAME_ARTICLE_THRESHOLD = 0.70  # an article restating itself joins the fact only when nearly identical
+_SAME_ARTICLE_THRESHOLD_F32 = float(np.float32(SAME_ARTICLE_THRESHOLD))  # as the float32 scores compare with it
 MEASURE_RATIO = 3.0  # numbers further apart than this are about different things, not in conflict
 MIN_FACT_WORDS = 4
 
@@ -691,13 +692,14 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
         strong = found.data >= ALIGN_THRESHOLD
         rows, cols, values = found.row[strong], found.col[strong], found.data[strong]
     upper = rows < cols
-    rows, cols = rows[upper], cols[upper]
+    rows, cols, values = rows[upper], cols[upper], values[upper]
     # best first, ties by position; sorted as arrays and read in chunks: a big story has a million
     # pairs, and a list of (score, i, j) tuples took a hundred megabytes
-    order = np.lexsort((cols, rows, -values[upper]))
-    rows, cols = rows[order], cols[order]
+    order = np.lexsort((cols, rows, -values))
+    rows, cols, values = rows[order], cols[order], values[order]
     pairs = (pair for start in range(0, len(order), 65536)
-             for pair in zip(rows[start:start + 65536].tolist(), cols[start:start + 65536].tolist(), strict=True))
+             for pair in zip(rows[start:start + 65536].tolist(), cols[start:start + 65536].tolist(),
+                             values[start:start + 65536].tolist(), strict=True))
     article_of = _ids([u.article_id for u in units])
     # Two groups checked once get the same answer until one of them grows (a merge ends the pair,
     # a refusal stands), so each (group, size, group, size) is checked once: a big story has many
@@ -705,9 +707,24 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
     # decides the order of the float sum in the mean.
     checked: set[tuple[int, int, int, int]] = set()
     parties_agree = bool(party_table.all())  # most stories: no statement names a third party
-    for i, j in pairs:
+    for i, j, value in pairs:
         ri, rj = find(i), find(j)
         if ri == rj:
+            continue
+        if len(members[ri]) == 1 and len(members[rj]) == 1:
+            # Two lone statements (most checks): the block below is this one score, so ask the same
+            # questions of it without building arrays. The score is a float32; comparing it with
+            # the float32 threshold is what the array comparison below does.
+            if article_of[i] == article_of[j]:
+                if value < _SAME_ARTICLE_THRESHOLD_F32:
+                    continue
+            elif value < MERGE_MEAN_THRESHOLD:
+                continue
+            if not parties_agree and not party_table[party_ids[i], party_ids[j]]:
+                continue
+            parent[rj] = ri
+            members[ri] = members[ri] + members[rj]
+            del members[rj]
             continue
         key = (ri, len(members[ri]), rj, len(members[rj]))
         if key in checked:
