@@ -262,6 +262,15 @@ def _quote(name: str) -> str:
     return f'"{name}"'
 
 
+# Ids per "WHERE id IN (...)" query: well under SQLite's limit on bound parameters.
+_IDS_PER_QUERY = 500
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 # SQLite's page cache per connection (KiB; it fills only as pages are read). The default 2 MiB
 # makes a writer re-read index pages from the OS on every commit: replaying the commits of 10,000
 # prepared articles spent 1.8 ms of system time per article with it and 0.9 ms with 64 MiB.
@@ -551,8 +560,8 @@ class Store:
             raise ValueError(f"unknown extraction parts: {sorted(unknown)}")
         wanted = set(parts) | ({"mentions"} if "entities" in parts else set())
         out: dict[str, ArticleExtraction] = {}
-        for start in range(0, len(article_ids), 500):
-            out.update(self._extraction_chunk(list(dict.fromkeys(article_ids[start:start + 500])), wanted))
+        for chunk in _chunks(list(dict.fromkeys(article_ids)), _IDS_PER_QUERY):
+            out.update(self._extraction_chunk(chunk, wanted))
         return {i: out[i] for i in article_ids if i in out}
 
     def _extraction_chunk(self, ids: list[str], parts: set[str]) -> dict[str, ArticleExtraction]:
@@ -591,8 +600,7 @@ class Store:
             mentions_of = {i: Counter(m.entity_id for m in ex.mentions) for i, ex in out.items()}
             entity_ids = sorted({e for counts in mentions_of.values() for e in counts})
             known: dict[str, sqlite3.Row] = {}
-            for first in range(0, len(entity_ids), 500):
-                chunk = entity_ids[first:first + 500]
+            for chunk in _chunks(entity_ids, _IDS_PER_QUERY):
                 known.update((r["id"], r) for r in self.conn.execute(
                     f"SELECT * FROM entities WHERE id IN ({', '.join('?' for _ in chunk)})", chunk))
             for article_id, ex in out.items():
@@ -603,28 +611,6 @@ class Store:
                                 article_ids=[article_id]) for r in rows]
                 ex.entities = sorted(found, key=lambda e: (-counts[e.id], e.name))
         return out
-
-    def _entities_of(self, article_id: str, mentions_of: Counter[str]) -> list[Entity]:
-        """An article's entities as extraction made them (``article_ids`` is just this article), the
-        most mentioned in it first.
-
-        Counting every stored mention of each entity (``entities()``' order) cost time growing with
-        the store: a country named in a third of 100,000 articles was counted again per article read.
-        """
-        ids = sorted(mentions_of)
-        rows = self.conn.execute(f"SELECT * FROM entities WHERE id IN ({', '.join('?' for _ in ids)})", ids)
-        found = [Entity(id=r["id"], name=r["name"], type=r["type"], country=r["country"],
-                        aliases=json.loads(r["aliases"]), roles=json.loads(r["roles"]), article_ids=[article_id])
-                 for r in rows]
-        return sorted(found, key=lambda e: (-mentions_of[e.id], e.name))
-
-    def _records(self, table: str, record_type: type, article_id: str) -> list[Any]:
-        cols = _columns(record_type)
-        rows = self.conn.execute(
-            f"SELECT {', '.join(map(_quote, cols))} FROM {table} WHERE article_id = ? ORDER BY start, rowid",
-            (article_id,),
-        ).fetchall()
-        return [_record_from_row(record_type, r, cols) for r in rows]
 
     def events(
         self,
