@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsweave.clean import outlets
 from newsweave.clean.dates import estimate_published, find_stamp, parse_meta_date, weekday_mentions
@@ -22,7 +25,7 @@ from newsweave.clean.metadata import (
     reporter_in,
     split_author_field,
 )
-from newsweave.clean.text import clean_text, is_breadcrumb
+from newsweave.clean.text import _ratio_at_least, clean_text, is_breadcrumb
 
 # ------------------------------------------------------------------ stamps
 
@@ -339,3 +342,29 @@ def test_reader_prompts_are_dropped_but_news_sentences_with_the_same_words_are_k
     assert found["Please log in to leave a comment."] == "prompt"
     assert found["Hackers breach city payroll system"] == "title"
     assert found["Home | News | Local"] == "nav"  # a breadcrumb is never the title
+
+
+# ------------------------------------------------------------------ the similarity shortcut
+
+_NEAR_TEXTS = st.text(alphabet="abcde fghij.,", min_size=0, max_size=120)
+
+
+@settings(max_examples=400, deadline=None)
+@given(a=_NEAR_TEXTS, edits=st.lists(st.tuples(st.integers(0, 119), st.sampled_from("abz ,.")), max_size=8),
+       threshold=st.sampled_from([0.85, 0.95]))
+def test_ratio_shortcut_answers_like_difflib(a: str, edits: list[tuple[int, str]], threshold: float) -> None:
+    """The character-count bound only ever says no where difflib's ratio says no too."""
+    b = list(a)
+    for at, ch in edits:  # near copies as well as unrelated strings reach the threshold
+        if b:
+            b[at % len(b)] = ch
+        else:
+            b.append(ch)
+    other = "".join(b)
+    expected = difflib.SequenceMatcher(None, a, other).ratio() >= threshold
+    assert _ratio_at_least(a, other, threshold) is expected
+
+
+def test_language_needs_letters_not_digits() -> None:
+    assert detect_language("2025-06-10 12:00 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14") == "und"
+    assert detect_language("The president spoke with his counterpart by phone on Tuesday evening.") == "en"

@@ -61,3 +61,15 @@ def test_an_appositive_hung_across_the_verb_stays_out_and_words_keep_their_order
                           "that surprised some observers given Holt’s previous calls for better relations with Japan.")
     assert "Holt’s call with Arai came" in found
     assert not any("sequence came" in text for text in found), found
+
+
+def test_by_start_finds_what_starts_in_a_range_and_falls_back_when_unsorted() -> None:
+    from newsweave.extract.statements import _ByStart
+
+    starts = [3, 8, 8, 15, 40, 41]
+    in_order = _ByStart(starts, lambda s: s)
+    assert [starts[i] for i in in_order.positions(8, 40)] == [8, 8, 15, 40]
+    assert in_order.between(0, 2) == [] and in_order.between(41, 99) == [41]
+    # unsorted (or a start unknown): every place, so the caller's own test decides
+    assert list(_ByStart([5, 1, 9], lambda s: s).positions(4, 6)) == [0, 1, 2]
+    assert list(_ByStart([1, None, 9], lambda s: s).positions(0, 2)) == [0, 1, 2]

@@ -392,6 +392,8 @@ def _ratio_at_least(a: str, b: str, threshold: float) -> bool:
     ``Counter`` intersection, is linear; the ratio itself is quadratic on long paragraphs and
     was a fifth of cleaning. Two different paragraphs almost never share 95 % of their letters.
     """
+    if not a and not b:
+        return threshold <= 1.0  # difflib calls two empty strings identical
     common = sum((Counter(a) & Counter(b)).values())
     if 2.0 * common / (len(a) + len(b)) < threshold:  # the same float steps as difflib's ratio
         return False
