@@ -34,7 +34,7 @@ from newsweave.clean import NoArticleError, clean
 from newsweave.extract import extract, link_extractions
 from newsweave.ingest import DEFAULT_MAX_BYTES, iter_inputs
 from newsweave.records import Article, ArticleExtraction, IngestError, RawDocument, Story, StoryAssignment
-from newsweave.store import Store
+from newsweave.store import READER_CACHE_KIB, Store
 
 ProgressCallback = Callable[[str, str], None]  # (what happened, where)
 
@@ -376,7 +376,7 @@ _reader: Store | None = None
 
 def _open_reader(path: str) -> None:
     global _reader
-    _reader = Store(path)
+    _reader = Store(path, cache_kib=READER_CACHE_KIB)
 
 
 def _analyze_in_reader(story_id: str) -> Story | None:
