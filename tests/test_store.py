@@ -18,7 +18,16 @@ from newsweave.records import (
     Sentence,
     Timex,
 )
-from newsweave.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, _split_sql, fts_query
+from newsweave.store import (
+    CACHE_KIB,
+    MIGRATIONS,
+    READER_CACHE_KIB,
+    SCHEMA_VERSION,
+    Store,
+    StoreError,
+    _split_sql,
+    fts_query,
+)
 
 BODY = "The harbour board approved a new ferry route on Monday.\nThe route opens in May."
 
@@ -107,6 +116,17 @@ def test_article_round_trip_with_raw_input_and_extraction(tmp_path: Path) -> Non
         assert [e.id for e in ex.entities] == ["org:harbour-board"]
         assert store.entity("org:harbour-board").article_ids == ["a1"]
         assert store.known_content("h-a1") == "a1" and store.known_body("b-a1") == "a1"
+
+
+def test_the_writer_has_a_large_page_cache_and_can_give_it_back(tmp_path: Path) -> None:
+    with Store(tmp_path / "n.db") as store:
+        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
+        article, raw = make()
+        store.save_article(article, raw, extraction("a1"))
+        store.release_memory()  # before forking workers; the store goes on working
+        assert store.article("a1") == article
+        store.set_query_only()  # a web reader keeps SQLite's small default
+        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -READER_CACHE_KIB
 
 
 def test_entity_aliases_merge_across_articles(tmp_path: Path) -> None:

@@ -354,6 +354,7 @@ def analyze_stories(store: Store, story_ids: Iterable[str], workers: int = 1) ->
     ids = sorted(set(story_ids))
     done = []
     if workers > 1 and len(ids) >= PARALLEL_ANALYSIS_MIN and store.path != ":memory:":
+        store.release_memory()  # the workers are forked: they would carry the writer's page cache
         with ProcessPoolExecutor(max_workers=workers, initializer=_open_reader, initargs=(str(store.path),)) as pool:
             # largest stories first, so one big story does not finish alone at the end
             sizes = store.story_sizes(ids)

@@ -7,6 +7,8 @@ from it, so a crash or a bad item never leaves half an article behind.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import json
 import sqlite3
@@ -1139,6 +1141,18 @@ class Store:
         return [(r["outlet"], int(r["n"])) for r in rows]
 
     # ---- web/API queries (newsweave.web): read-only helpers for the HTTP API and the pages
+
+    def release_memory(self) -> None:
+        """Give back this connection's page cache (and free heap pages) before forking workers.
+
+        A forked process's RSS counts the pages it inherits: with the writer's 64 MiB cache full,
+        each analysis worker of a 2,000-article ingest peaked 60 MB higher.
+        """
+        self.conn.execute("PRAGMA shrink_memory")
+        # glibc keeps freed small blocks resident unless asked (measured: the worker's peak went
+        # 449 -> 417 MB with it); other C libraries have no malloc_trim and skip this
+        with contextlib.suppress(OSError, AttributeError, TypeError):
+            ctypes.CDLL(None).malloc_trim(0)
 
     def set_query_only(self) -> None:
         """Make this connection refuse every write: the web app's reader connections never write."""
