@@ -722,26 +722,23 @@ def _align(units: list[_Unit]) -> list[list[_Unit]]:
                 continue
             if not parties_agree and not party_table[party_ids[i], party_ids[j]]:
                 continue
-            parent[rj] = ri
-            members[ri] = members[ri] + members[rj]
-            del members[rj]
-            continue
-        key = (ri, len(members[ri]), rj, len(members[rj]))
-        if key in checked:
-            continue
-        checked.add(key)
-        a, b = np.array(members[ri]), np.array(members[rj])
-        block = _block(scores, a, b, by_column)
-        same_article = article_of[a][:, None] == article_of[b][None, :]
-        # one fact holds one statement per article, unless the article says it twice nearly alike:
-        # this keeps a chain of loose matches from swallowing a whole article
-        if (same_article & (block < SAME_ARTICLE_THRESHOLD)).any():
-            continue
-        if not parties_agree and not party_table[np.ix_(party_ids[a], party_ids[b])].all():
-            continue
-        cross = block[~same_article]
-        if cross.size and float(cross.mean(dtype=np.float64)) < MERGE_MEAN_THRESHOLD:
-            continue
+        else:
+            key = (ri, len(members[ri]), rj, len(members[rj]))
+            if key in checked:
+                continue
+            checked.add(key)
+            a, b = np.array(members[ri]), np.array(members[rj])
+            block = _block(scores, a, b, by_column)
+            same_article = article_of[a][:, None] == article_of[b][None, :]
+            # one fact holds one statement per article, unless the article says it twice nearly alike:
+            # this keeps a chain of loose matches from swallowing a whole article
+            if (same_article & (block < SAME_ARTICLE_THRESHOLD)).any():
+                continue
+            if not parties_agree and not party_table[np.ix_(party_ids[a], party_ids[b])].all():
+                continue
+            cross = block[~same_article]
+            if cross.size and float(cross.mean(dtype=np.float64)) < MERGE_MEAN_THRESHOLD:
+                continue
         parent[rj] = ri
         members[ri] = members[ri] + members[rj]
         del members[rj]
