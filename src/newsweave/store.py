@@ -22,7 +22,7 @@ from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from newsweave.records import (
     Article,
@@ -266,9 +266,11 @@ def _quote(name: str) -> str:
 
 # Ids per "WHERE id IN (...)" query: well under SQLite's limit on bound parameters.
 _IDS_PER_QUERY = 500
+_Item = TypeVar("_Item")
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+def _chunks(items: Sequence[_Item], size: int) -> Iterator[Sequence[_Item]]:
+    """``items`` in slices of ``size``: one query each, under SQLite's bound-parameter limit."""
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
@@ -746,8 +748,7 @@ class Store:
         """Rows of stored people whose last, then first, name word is one of ``words`` (``columns``
         may name the word as ``{word}``), in chunks that stay under SQLite's parameter limit."""
         words = sorted(words)
-        for i in range(0, len(words), 400):
-            chunk = words[i:i + 400]
+        for chunk in _chunks(words, 400):
             marks = ", ".join("?" for _ in chunk)
             for word in (_LAST_WORD, _FIRST_WORD):
                 yield from self.conn.execute(
@@ -764,8 +765,7 @@ class Store:
         """
         found: list[sqlite3.Row] = []
         pairs = sorted(pairs)
-        for i in range(0, len(pairs), 400):  # stay well under SQLite's bound-parameter limit
-            chunk = pairs[i:i + 400]
+        for chunk in _chunks(pairs, 400):
             found += self.conn.execute(
                 f"WITH q(last, first) AS (VALUES {', '.join('(?, ?)' for _ in chunk)}) "
                 f"SELECT e.rowid, e.* FROM q CROSS JOIN entities e ON {_LAST_WORD} = q.last "
@@ -845,8 +845,7 @@ class Store:
         """article id -> story id, for the given articles that are assigned."""
         out: dict[str, str] = {}
         ids = list(article_ids)
-        for i in range(0, len(ids), 5000):
-            chunk = ids[i:i + 5000]
+        for chunk in _chunks(ids, 5000):
             rows = self.conn.execute(
                 f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({', '.join('?' for _ in chunk)})",
                 chunk,
@@ -966,8 +965,7 @@ class Store:
         """Number of articles in each of these stories."""
         sizes: dict[str, int] = {}
         ids = list(story_ids)
-        for i in range(0, len(ids), 400):
-            chunk = ids[i:i + 400]
+        for chunk in _chunks(ids, 400):
             sizes.update((r[0], r[1]) for r in self.conn.execute(
                 f"SELECT story_id, COUNT(*) FROM story_articles WHERE story_id IN ({', '.join('?' for _ in chunk)}) "
                 "GROUP BY story_id", chunk))
@@ -1031,8 +1029,7 @@ class Store:
         """Document frequency of each term among clustered articles (absent terms are left out)."""
         terms = [t for t in terms if t]
         out: dict[str, int] = {}
-        for i in range(0, len(terms), 5000):  # stay under SQLite's bound-parameter limit
-            chunk = terms[i:i + 5000]
+        for chunk in _chunks(terms, 5000):
             rows = self.conn.execute(
                 f"SELECT term, df FROM term_df WHERE term IN ({', '.join('?' for _ in chunk)})", chunk
             ).fetchall()
