@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from spacy.language import Language
 
@@ -187,8 +187,11 @@ def is_new_input(
     return True
 
 
-def _batches(items: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
-    batch: list[RawDocument] = []
+_Item = TypeVar("_Item")
+
+
+def _batches(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
+    batch: list[_Item] = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
@@ -277,7 +280,7 @@ def commit(
     batch_size: int = 16,
 ) -> None:
     """Store prepared articles in input order: dedupe by text, link entities, write, cluster."""
-    for group in _chunks(prepared, batch_size):
+    for group in _batches(prepared, batch_size):
         # Same text within this group; earlier groups are stored, so the store answers for them
         # (a dict over the whole run would grow with the input).
         seen_body: dict[str, str] = {}
@@ -314,17 +317,6 @@ def commit(
                 continue
             result.note_added(p.article.id, assignment)
             notify("added", p.raw.where)
-
-
-def _chunks(items: Iterable[Prepared], size: int) -> Iterator[list[Prepared]]:
-    chunk: list[Prepared] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _store_one(
