@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
@@ -54,7 +55,18 @@ class _Condition:
             return value in self.value
         if self.op == "not_in":
             return value not in self.value
-        return bool(self.value.search(value))
+        return _search(self.value, value)
+
+
+@lru_cache(maxsize=65536)
+def _search(pattern: re.Pattern[str], value: str) -> bool:
+    """A regex condition tried at every token sees the same few thousand word forms again."""
+    return pattern.search(value) is not None
+
+
+# How many tokens a condition on this key lets through, roughly: a word form is rarer than a tag,
+# a tag than a coarse POS or a dependency label. Ties in set size pick the rarer key as anchor.
+_KEY_BREADTH = {"TAG": 20, "POS": 50, "DEP": 50, "IS_SPACE": 1000, "IS_PUNCT": 1000}
 
 
 @dataclass(frozen=True)
@@ -88,8 +100,9 @@ class AttributeRules:
     def __init__(self, ruler: AttributeRuler, rules: list[_Rule]) -> None:
         self.attrs = ruler.attrs  # normalised attribute dicts, by rule number
         self.keys = sorted({c.key for r in rules for tok in r.tokens for c in tok})
-        # (key, value) of one needed condition -> [(rule, position of that condition's token)]
-        self.anchored: dict[tuple[str, Any], list[tuple[_Rule, int]]] = {}
+        # (key, value) of one needed condition -> [(rule, position of that condition's token,
+        # whether that condition is the rule's only one: then the lookup itself is the match)]
+        self.anchored: dict[tuple[str, Any], list[tuple[_Rule, int, bool]]] = {}
         self.unanchored: list[_Rule] = []  # no equality or IN condition: tried at every token
         for rule in rules:
             anchor = self._anchor(rule)
@@ -97,19 +110,24 @@ class AttributeRules:
                 self.unanchored.append(rule)
                 continue
             position, condition = anchor
+            alone = len(rule.tokens) == 1 and len(rule.tokens[0]) == 1
             values = [condition.value] if condition.op == "eq" else sorted(condition.value, key=repr)
             for value in values:
-                self.anchored.setdefault((condition.key, value), []).append((rule, position))
+                self.anchored.setdefault((condition.key, value), []).append((rule, position, alone))
 
     @staticmethod
     def _anchor(rule: _Rule) -> tuple[int, _Condition] | None:
-        """The most selective needed condition: an equality, else the smallest IN set."""
+        """The most selective needed condition: the fewest values (an equality is one) on the
+        rarest key; an anchor that lets many tokens through makes every one of them a full check."""
         best: tuple[int, int, _Condition] | None = None
         for position, conditions in enumerate(rule.tokens):
             for c in conditions:
                 size = 1 if c.op == "eq" else len(c.value) if c.op == "in" else None
-                if size is not None and (best is None or size < best[0]):
-                    best = (size, position, c)
+                if size is None:
+                    continue
+                breadth = size * _KEY_BREADTH.get(c.key, 1)
+                if best is None or breadth < best[0]:
+                    best = (breadth, position, c)
         return (best[1], best[2]) if best else None
 
     @classmethod
@@ -142,9 +160,9 @@ class AttributeRules:
         hits: set[tuple[int, int]] = set()  # (rule order, target token)
         for i, token_values in enumerate(values):
             for key, value in token_values.items():
-                for rule, position in self.anchored.get((key, value), ()):
+                for rule, position, alone in self.anchored.get((key, value), ()):
                     start = i - position
-                    if self._matches(rule, start, values):
+                    if alone or self._matches(rule, start, values):
                         hits.add((rule.order, self._target(rule, start, len(tokens))))
             for rule in self.unanchored:
                 if self._matches(rule, i, values):
