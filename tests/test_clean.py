@@ -622,3 +622,12 @@ def test_a_lone_top_line_does_not_name_the_outlet() -> None:
     )
     article = clean(text_doc(text.replace("WASHINGTON (AP) — ", "")))
     assert article.outlet is None  # one unconfirmed signal names nothing
+
+
+@pytest.mark.parametrize("seed", [SEED_HANKYUNG, SEED_KBS, SEED_JOONGANG])
+def test_english_check_answers_for_the_seed_bodies_as_lingua_does(seed: Path) -> None:
+    from newsweave.clean.language import SAMPLE_CHARS, clearly_english, detect_language
+
+    body = clean(seed_doc(seed)).body
+    assert clearly_english(body[:SAMPLE_CHARS])  # so lingua is not asked
+    assert detect_language(body) == detect_language(body, english_check=False) == "en"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from newsweave.clean import outlets
 from newsweave.clean.dates import estimate_published, find_stamp, parse_meta_date, weekday_mentions
-from newsweave.clean.language import detect_language
+from newsweave.clean.language import clearly_english, detect_language
 from newsweave.clean.metadata import (
     copyright_holder,
     name_case,
@@ -316,6 +316,30 @@ def test_language_detection() -> None:
     assert detect_language(french) == "fr"
     assert detect_language(english) == "en"
     assert detect_language("Ja, gut.") == "und"  # too short to tell
+
+
+def test_english_check_says_english_only_for_plain_english() -> None:
+    english = (
+        "The council said on Tuesday that it would close the old bridge to lorries after engineers "
+        "found cracks in two of its supports. Drivers have been told to use the ring road, which "
+        "adds about ten minutes to the trip, and the council said repairs were expected to take "
+        "until the spring. Shop owners near the bridge said they had not been warned."
+    )
+    # a German report quoting English: English words galore, but German function words too
+    german_quoting = (
+        "Der Minister sagte am Dienstag: \u201cWe have said that this will not be the last word, and "
+        "the talks with their partners have been about the future.\u201d Die Opposition ist mit der "
+        "Erkl\u00e4rung nicht zufrieden und fordert eine Debatte im Parlament, auch weil sich die "
+        "Lage seit dem Fr\u00fchjahr versch\u00e4rft hat."
+    )
+    short = "The talks were about the future of the bridge."
+    assert clearly_english(english)
+    assert not clearly_english(german_quoting) and detect_language(german_quoting) == "de"
+    assert not clearly_english(short)  # too few words to judge by counting; lingua decides
+    assert detect_language(short) == "en"
+    # False never means "not English": English without the common function words goes to lingua
+    headlines = " ".join(["Storm closes schools, roads; power out across region"] * 8)
+    assert not clearly_english(headlines) and detect_language(headlines) == "en"
 
 
 def test_reader_prompts_are_dropped_but_news_sentences_with_the_same_words_are_kept() -> None:

@@ -8,6 +8,7 @@ evaluation pages it agreed with high-accuracy mode on the bench (see bench/trafi
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
@@ -36,11 +37,19 @@ def detector(low_accuracy: bool = True) -> LanguageDetector:
     return builder.build()
 
 
-def detect_language(text: str, low_accuracy: bool = True, sample_chars: int = SAMPLE_CHARS) -> str:
-    """ISO 639-1 code of ``text``, or "und" when it is too short or no language fits."""
+def detect_language(
+    text: str, low_accuracy: bool = True, sample_chars: int = SAMPLE_CHARS, english_check: bool = True
+) -> str:
+    """ISO 639-1 code of ``text``, or "und" when it is too short or no language fits.
+
+    ``english_check`` first tries :func:`clearly_english`, which answers most English bodies
+    twenty times faster than lingua; anything it is unsure of goes to lingua.
+    """
     sample = text[:sample_chars]
     if not _has_letters(sample, MIN_LETTERS):
         return "und"
+    if english_check and clearly_english(sample):
+        return "en"
     found = detector(low_accuracy).detect_language_of(sample)
     if found is None:
         return "und"
@@ -55,3 +64,45 @@ def _has_letters(text: str, count: int) -> bool:
             if count <= 0:
                 return True
     return count <= 0
+
+
+# Words frequent in any English prose and rare as whole words in the other candidate languages
+# (no "in", "is", "was", "will": German and Dutch have them too; no "for", "by", "of": Danish,
+# Norwegian, Dutch).
+_ENGLISH_WORDS = frozenset({
+    "the", "and", "that", "with", "were", "have", "has", "had", "this", "which", "from", "would",
+    "their", "they", "said", "been", "about", "after", "than", "who", "his", "not", "but", "are",
+    "its", "it's",
+})
+# Function words of the other Latin-script candidates that English prose does not use (not "la",
+# "le", "von", "der", "des", "del": names like Le Pen or von der Leyen are everyday English news).
+_OTHER_WORDS = frozenset({
+    "das", "und", "ist", "nicht", "ein", "eine", "mit", "sich", "auch", "zu", "im", "les", "est",
+    "une", "que", "pour", "dans", "pas", "qui", "las", "por", "una", "para", "het", "een", "niet",
+    "zijn", "ook", "che", "della", "sono", "não", "dos", "och", "att", "är", "som", "ikke", "jest",
+    "nie", "się", "że", "oraz", "yang", "dengan", "untuk", "bir", "ile", "ja",
+})
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def clearly_english(sample: str) -> bool:
+    """A fast, one-sided test: True only for plain English prose.
+
+    At least 40 words; English function words at least 8 % of them; other languages' function
+    words at most 2 % and words with non-ASCII letters at most 5 %. On the trafilatura evaluation
+    pages, English bodies ran 7-25 % English function words, and every page of another language
+    that passed the two guards had 0 % (a German page quoting English had 10 %, and German
+    function words that the guard caught). It answered for 163 of the 171 English pages and for
+    one more, an English article that lingua's high-accuracy mode calls Japanese for the Japanese
+    words in it (``bench/trafilatura_eval.py --languages``). False means "ask lingua", never
+    "not English".
+    """
+    words = _WORD.findall(sample.lower())
+    n = len(words)
+    if n < 40:
+        return False
+    if sum(w in _ENGLISH_WORDS for w in words) < 0.08 * n:
+        return False
+    if sum(w in _OTHER_WORDS for w in words) > 0.02 * n:
+        return False
+    return sum(not w.isascii() for w in words) <= 0.05 * n
