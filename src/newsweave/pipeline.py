@@ -239,21 +239,34 @@ def _extract_safely(articles: list[Article], nlp: Language | None) -> list[Artic
 _worker_heap_frozen = False
 
 
-def _prepare_in_worker(batch: list[RawDocument]) -> list[Prepared]:
-    """``prepare_batch`` in a worker process; after the first batch, the heap is frozen.
+def _prepare_in_worker(batch: list[RawDocument]) -> list[_Outcome]:
+    """``prepare_batch`` in a worker process, returned without the inputs.
 
-    By then the spaCy pipeline, the language models and the cleaners' tables are loaded: some
-    hundred thousand long-lived objects that Python's cycle collector would otherwise walk
-    again on every full collection, which the extractors' many small objects trigger often
-    (0.7 ms per article, 0.25 frozen, measured in one process on 300 generated articles).
+    The parent already holds each input (it sent them) and puts them back (:func:`_with_inputs`):
+    sending a quarter of every result back through the pipe again cost both processes time.
+
+    The heap is frozen after the first batch. By then the spaCy pipeline, the language models
+    and the cleaners' tables are loaded: some hundred thousand long-lived objects that Python's
+    cycle collector would otherwise walk again on every full collection, which the extractors'
+    many small objects trigger often (0.7 ms per article, 0.25 frozen, measured in one process
+    on 300 generated articles).
     """
     global _worker_heap_frozen
-    prepared = prepare_batch(batch)
+    outcomes = [(p.article, p.extraction, p.error) for p in prepare_batch(batch)]
     if not _worker_heap_frozen:
         _worker_heap_frozen = True
         gc.collect()
         gc.freeze()
-    return prepared
+    return outcomes
+
+
+# what a worker sends back for one input: Prepared without the input itself
+_Outcome = tuple[Article | None, ArticleExtraction | None, IngestError | None]
+
+
+def _with_inputs(batch: list[RawDocument], outcomes: list[_Outcome]) -> list[Prepared]:
+    return [Prepared(doc, article, extraction, error)
+            for doc, (article, extraction, error) in zip(batch, outcomes, strict=True)]
 
 
 def _prepare_in_pool(batches: Iterator[list[RawDocument]], workers: int) -> Iterator[list[Prepared]]:
@@ -263,13 +276,15 @@ def _prepare_in_pool(batches: Iterator[list[RawDocument]], workers: int) -> Iter
     only a few batches (never the whole corpus).
     """
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: deque[Future[list[Prepared]]] = deque()
+        pending: deque[tuple[list[RawDocument], Future[list[_Outcome]]]] = deque()
         for batch in batches:
-            pending.append(pool.submit(_prepare_in_worker, batch))
+            pending.append((batch, pool.submit(_prepare_in_worker, batch)))
             if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
+                sent, outcome = pending.popleft()
+                yield _with_inputs(sent, outcome.result())
         while pending:
-            yield pending.popleft().result()
+            sent, outcome = pending.popleft()
+            yield _with_inputs(sent, outcome.result())
 
 
 def commit(
