@@ -77,3 +77,18 @@ def test_a_ruler_with_an_unsupported_rule_is_left_in_place() -> None:
     assert AttributeRules.from_ruler(ruler) is None
     assert not use_attribute_rules(nlp)
     assert "attribute_ruler" in nlp.pipe_names
+
+
+def test_remembered_lemmas_start_over_when_full_and_stay_right(seeds_dir, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import newsweave.extract.lemmas as lemmas
+
+    monkeypatch.setattr(lemmas, "MAX_REMEMBERED", 50)
+    fast, stock = load_nlp(), _stock()
+    remembered = fast.get_pipe("newsweave_lemmas")
+    remembered.known.clear()  # as a fresh process starts (the pipeline is loaded once per process)
+    remembered.lemmatizer.cache.clear()
+    texts = _bodies(seeds_dir)
+    for ours, theirs in zip(fast.pipe(texts), stock.pipe(texts), strict=True):
+        assert [t.lemma_ for t in ours] == [t.lemma_ for t in theirs]
+        assert len(remembered.known) <= 50
+        assert len(remembered.lemmatizer.cache) <= 51  # spaCy's own cache is emptied with ours

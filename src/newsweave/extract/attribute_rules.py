@@ -59,7 +59,7 @@ class _Condition:
         return _search(self.value, value)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _search(pattern: re.Pattern[str], value: str) -> bool:
     """A regex condition tried at every token sees the same few thousand word forms again."""
     return pattern.search(value) is not None

@@ -19,7 +19,9 @@ from spacy.language import Language
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
 
-MAX_REMEMBERED = 200_000  # (form, POS, morphology) combinations; a news corpus meets far fewer
+# (form, POS, morphology) combinations kept, ~250 bytes each; past it both this table and the
+# lemmatizer's own cache (which spaCy never empties) start over, so a worker's memory stays flat
+MAX_REMEMBERED = 50_000
 
 
 class RememberedLemmas:
@@ -45,6 +47,7 @@ class RememberedLemmas:
             if found is None:
                 if len(known) >= MAX_REMEMBERED:
                     known.clear()
+                    self.lemmatizer.cache.clear()
                 found = known[key] = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
             lemmas[i] = found
         doc.from_array([LEMMA], lemmas.reshape(-1, 1).astype(np.uint64))
