@@ -238,6 +238,9 @@ def _extract_safely(articles: list[Article], nlp: Language | None) -> list[Artic
 
 _worker_heap_frozen = False
 
+# what a worker sends back for one input: Prepared without the input itself
+_Outcome = tuple[Article | None, ArticleExtraction | None, IngestError | None]
+
 
 def _prepare_in_worker(batch: list[RawDocument]) -> list[_Outcome]:
     """``prepare_batch`` in a worker process, returned without the inputs.
@@ -260,11 +263,8 @@ def _prepare_in_worker(batch: list[RawDocument]) -> list[_Outcome]:
     return outcomes
 
 
-# what a worker sends back for one input: Prepared without the input itself
-_Outcome = tuple[Article | None, ArticleExtraction | None, IngestError | None]
-
-
 def _with_inputs(batch: list[RawDocument], outcomes: list[_Outcome]) -> list[Prepared]:
+    """A worker's outcomes with the inputs they came from, in order."""
     return [Prepared(doc, article, extraction, error)
             for doc, (article, extraction, error) in zip(batch, outcomes, strict=True)]
 

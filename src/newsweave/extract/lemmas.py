@@ -1,8 +1,8 @@
-"""spaCy's rule lemmatizer, remembered per word form: the same lemmas for a tenth of the time.
+"""spaCy's rule lemmatizer, remembered per word form: the same lemmas for a sixth of the time.
 
 The English pipelines' ``lemmatizer`` visits every token from Python, builds its cache key from a
-fresh ``MorphAnalysis`` object and sets the lemma through the string store: 0.85 ms of an
-article's parse (bench/throughput.py measures the parse). Its answer depends on nothing but
+fresh ``MorphAnalysis`` object and sets the lemma through the string store: 0.88 ms of an
+article's parse, 0.14 ms here (one process, 400 generated articles). Its answer depends on nothing but
 the token's text, coarse POS and morphology (spaCy's own cache is keyed on exactly those), so
 :class:`RememberedLemmas` reads the three as numbers for the whole Doc at once, asks the
 lemmatizer only for a combination it has not seen, and writes every lemma back in one array.
