@@ -5,10 +5,11 @@ exceptions (about 180 one- and two-token rules). spaCy applies them with a ``Mat
 ``IN``/``NOT_IN``/``REGEX`` conditions are Python callbacks tried at every token: 5.4 ms of an
 article's 56 ms parse (bench/throughput.py measures the parse), 0.8 ms here (one process, 200
 generated articles). :class:`AttributeRules` applies the same rules from hash tables: each rule
-is looked up by its most selective condition (a word form before a tag) and only then checked
-in full, so a token costs a few dictionary lookups. The result is the same as the ruler's, token for token (``tests/test_attribute_rules.py``
-compares every attribute on the seeds and the sample corpus); a ruler holding a rule this module
-does not understand (quantifiers, fuzzy matching, ...) is left in place.
+is looked up by its most selective condition (a word form before a tag) and only then checked in
+full, so a token costs a few dictionary lookups. The result is the same as the ruler's, token
+for token (``tests/test_attribute_rules.py`` compares every attribute on the seeds and the
+sample corpus); a ruler holding a rule this module does not understand (quantifiers, fuzzy
+matching, ...) is left in place.
 
 Semantics kept: every rule is matched against the tokens as they were before any rule applied;
 then the matches are applied in rule order, so a later rule wins where two set one attribute.
@@ -27,6 +28,8 @@ from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 from spacy.tokens._retokenize import set_token_attrs
+
+from newsweave.extract.nlp import replace_component
 
 # pattern key -> the token attribute holding it (the Matcher compares the same values)
 _ATTRIBUTES: dict[str, str] = {
@@ -200,12 +203,5 @@ def make_attribute_rules(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
 def use_attribute_rules(nlp: Language) -> bool:
     """Swap the pipeline's ``attribute_ruler`` for :class:`AttributeRules` when every rule is
-    supported; True if swapped."""
-    if "attribute_ruler" not in nlp.pipe_names:
-        return False
-    try:  # the factory compiles the rules, and refuses a ruler it cannot apply
-        nlp.add_pipe("newsweave_attribute_rules", after="attribute_ruler")
-    except ValueError:
-        return False
-    nlp.remove_pipe("attribute_ruler")
-    return True
+    supported (the factory refuses a ruler it cannot apply); True if swapped."""
+    return replace_component(nlp, "attribute_ruler", "newsweave_attribute_rules")

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 from spacy.attrs import LEMMA, MORPH, ORTH, POS
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
+
+from newsweave.extract.nlp import replace_component
 
 # (form, POS, morphology) combinations kept, ~250 bytes each; past it both this table and the
 # lemmatizer's own cache (which spaCy never empties) start over, so a worker's memory stays flat
@@ -50,7 +51,7 @@ class RememberedLemmas:
                     self.lemmatizer.cache.clear()
                 found = known[key] = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
             lemmas[i] = found
-        doc.from_array([LEMMA], lemmas.reshape(-1, 1).astype(np.uint64))
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))  # to_array's uint64, as read
         return doc
 
 
@@ -65,11 +66,4 @@ def make_remembered_lemmas(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
 def use_remembered_lemmas(nlp: Language) -> bool:
     """Swap the pipeline's rule ``lemmatizer`` for :class:`RememberedLemmas`; True if swapped."""
-    if "lemmatizer" not in nlp.pipe_names:
-        return False
-    try:
-        nlp.add_pipe("newsweave_lemmas", after="lemmatizer")
-    except ValueError:
-        return False
-    nlp.remove_pipe("lemmatizer")
-    return True
+    return replace_component(nlp, "lemmatizer", "newsweave_lemmas")

@@ -51,6 +51,22 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+def replace_component(nlp: Language, old: str, factory: str) -> bool:
+    """Put the component ``factory`` makes in place of ``old``; True if replaced.
+
+    The factory is added right after ``old`` (it builds itself from it) and may refuse with a
+    ValueError, in which case ``old`` stays.
+    """
+    if old not in nlp.pipe_names:
+        return False
+    try:
+        nlp.add_pipe(factory, after=old)
+    except ValueError:
+        return False
+    nlp.remove_pipe(old)
+    return True
+
+
 @lru_cache(maxsize=4)
 def load_nlp(name: str | None = None) -> Language:
     """Load (once) a spaCy English pipeline by package name or path."""
