@@ -1,8 +1,9 @@
 """newsweave's faster copies of spaCy components give every token what spaCy's own give it.
 
-newsweave_attribute_rules for the attribute_ruler, newsweave_lemmas for the rule lemmatizer, and
+newsweave_attribute_rules for the attribute_ruler, newsweave_lemmas for the rule lemmatizer,
 newsweave_paragraph_boundaries (found by offset) for the rule "the token after a line break
-starts a sentence", written here the plain way, token by token.
+starts a sentence", written here the plain way, token by token; and the models' matrix products
+by numpy (MatmulOps) instead of blis.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from spacy.tokens import Doc
 from conftest import EXAMPLES
 from newsweave.clean import clean
 from newsweave.extract.attribute_rules import AttributeRules, use_attribute_rules
-from newsweave.extract.nlp import DEFAULT_PIPELINE, load_nlp
+from newsweave.extract.nlp import DEFAULT_PIPELINE, MatmulOps, load_nlp
 from newsweave.ingest import iter_inputs
 from newsweave.records import RawDocument
 
@@ -58,6 +59,9 @@ def test_same_attributes_as_spacys_components_on_seeds_corpus_and_exceptions(see
     fast, stock = load_nlp(), _stock()
     assert "newsweave_attribute_rules" in fast.pipe_names and "attribute_ruler" not in fast.pipe_names
     assert "newsweave_lemmas" in fast.pipe_names and "lemmatizer" not in fast.pipe_names
+    for name in ("tok2vec", "tagger", "parser", "ner"):  # every layer of every model; spaCy's own stay on blis
+        assert all(isinstance(node.ops, MatmulOps) for node in fast.get_pipe(name).model.walk()), name
+        assert not isinstance(stock.get_pipe(name).model.ops, MatmulOps), name
     texts = _bodies(seeds_dir) + TRICKY
     assert len(texts) >= 20
     tokens = 0
