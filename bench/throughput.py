@@ -7,7 +7,8 @@ clustering, then corroboration of every touched story), and then runs bare ``nlp
 the cleaned bodies the ingest stored, in the same run: spaCy's pipeline as shipped
 (``spacy.load``), in one process and with as many processes as the ingest had workers, and
 newsweave's own copy of the pipeline (``load_nlp``: the same models with its faster attribute
-rules and the paragraph breaks) with as many processes. The ratio (ours / bare) is our overhead;
+rules, the paragraph breaks, and the models' matrix products in numpy instead of blis) with as
+many processes. The ratio (ours / bare) is our overhead;
 the goal is at least 80 % of bare spaCy with as many processes as we use.
 
 Also prints where the time went: CPU seconds per article in the workers (clean + extract) and
@@ -93,6 +94,17 @@ def write_section(heading: str, body: str, results: Path = RESULTS) -> None:
 def machine() -> str:
     load = os.getloadavg()
     return f"{os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min)"
+
+
+def blis_kernels() -> str:
+    """Which kernels blis (spaCy's matrix products as shipped) picked for this CPU, as it says itself."""
+    import subprocess
+
+    probe = "import numpy, blis.py; a = numpy.ones((4, 4), dtype='float32'); blis.py.gemm(a, a)"
+    said = subprocess.run([sys.executable, "-c", probe], env={**os.environ, "BLIS_ARCH_DEBUG": "1"},
+                          capture_output=True, text=True).stderr
+    found = [line.split("sub-configuration", 1)[1].strip(" '.") for line in said.splitlines() if "sub-configuration" in line]
+    return found[0] if found else "unknown"
 
 
 # ---------------------------------------------------------------- measuring the writer
@@ -277,7 +289,9 @@ def main() -> None:
         f"({words / articles:.0f} per article); {stories:,} stories, {len(analyzed):,} analysed. "
         f"Batch size {args.batch_size}; {args.workers} ingest workers. spaCy as shipped: `{shipped.meta['name']}` "
         f"({', '.join(shipped.pipe_names)}); newsweave's pipeline: the same models as "
-        f"{', '.join(nlp.pipe_names)} (its attribute rules give the attribute ruler's result token for token). "
+        f"{', '.join(nlp.pipe_names)} (its attribute rules give the attribute ruler's result token for token; its "
+        f"models' matrix products run in numpy's OpenBLAS: blis, which spaCy as shipped uses, picks its "
+        f"'{blis_kernels()}' kernels on this CPU). "
         f"The goal: ours at least 80 % of bare spaCy as shipped with n_process={args.workers}; the last row "
         "compares with newsweave's own pipeline, so it counts only our work beyond the parse.",
         f"Machine: {machine()} at the end of the run.",
