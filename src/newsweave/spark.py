@@ -165,14 +165,9 @@ def prepared_from_row(row: Any) -> Prepared:
 
 def _prepare_partition(batch_size: int, items: Iterable[tuple[int, RawDocument]]) -> Iterator[tuple[Any, ...]]:
     """A Spark task: clean and extract its inputs in spaCy batches; one Parquet row each."""
-    batch: list[tuple[int, RawDocument]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= batch_size:
+    with pipeline.one_blas_thread():  # Spark runs a task per core: see one_blas_thread
+        for batch in pipeline.batches(items, batch_size):
             yield from _prepare_rows(batch)
-            batch = []
-    if batch:
-        yield from _prepare_rows(batch)
 
 
 def _prepare_rows(batch: list[tuple[int, RawDocument]]) -> Iterator[tuple[Any, ...]]:

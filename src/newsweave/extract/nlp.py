@@ -92,15 +92,12 @@ class MatmulOps(NumpyOps):
 
 
 def use_matmul_ops(nlp: Language) -> None:
-    """Run every model of the pipeline on :class:`MatmulOps`, with OpenBLAS on one thread.
+    """Run every model of the pipeline on :class:`MatmulOps`.
 
-    One thread: newsweave's parallelism is one worker process per core; OpenBLAS's own threads
-    in every worker would only fight over the same cores. (The parser's per-step products stay
-    in blis: thinc hands the parser blis's C functions directly.)
+    (The parser's per-step products stay in blis: thinc hands the parser blis's C functions
+    directly.) The ingest runs OpenBLAS on one thread per worker process: see
+    ``pipeline.one_blas_thread``.
     """
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1, user_api="blas")
     ops = MatmulOps()
     for _name, component in nlp.pipeline:
         model = getattr(component, "model", None)
