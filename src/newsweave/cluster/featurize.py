@@ -18,6 +18,7 @@ import numpy as np
 from datasketch import MinHash
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from newsweave.extract.entities import whole_word_at
 from newsweave.records import Article, ArticleExtraction
 
 # ---------------------------------------------------------------- terms
@@ -288,18 +289,11 @@ def _title_places(title: str, ex: ArticleExtraction) -> list[str]:
     if title:
         for e in ex.entities:
             if e.type in PLACE_TYPES:
-                at = [i for name in (e.name, *e.aliases) if (i := _word_index(name, title)) is not None]
+                at = [i for name in (e.name, *e.aliases)
+                      if len(name) >= 2 and (i := whole_word_at(name, title)) is not None]
                 if at:
                     found.append((min(at), e.id))
     return [eid for _, eid in sorted(found)]
-
-
-def _word_index(name: str, text: str) -> int | None:
-    """Where ``name`` first occurs in ``text`` as a whole word, else None."""
-    if len(name) < 2 or name not in text:  # the cheap test first: most entities are not in the title
-        return None
-    m = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
-    return m.start() if m else None
 
 
 def _main_date(article: Article, ex: ArticleExtraction, lead_days: list[date]) -> tuple[date | None, str]:

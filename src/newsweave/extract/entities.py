@@ -1361,10 +1361,18 @@ def entity_gender(entity: Entity) -> str | None:
         if first in gz.honorifics and gz.honorifics[first]:
             return gz.honorifics[first]
         for word, g in gz.gender_words.items():
-            if word in low and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", low):
+            if whole_word_at(word, low) is not None:
                 return g
     name = entity.name.lower()
     return gz.name_gender.get(name) or gz.name_gender.get(name.split()[0] if name else "")
+
+
+def whole_word_at(word: str, text: str) -> int | None:
+    """Where ``word`` first occurs in ``text`` as a whole word (no word character either side), else None."""
+    if word not in text:  # the cheap test first: most words are not there
+        return None
+    m = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)
+    return m.start() if m else None
 
 
 # ---------------------------------------------------------------- countries
