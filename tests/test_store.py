@@ -125,8 +125,12 @@ def test_the_writer_has_a_large_page_cache_and_can_give_it_back(tmp_path: Path) 
         store.save_article(article, raw, extraction("a1"))
         store.release_memory()  # before forking workers; the store goes on working
         assert store.article("a1") == article
-        store.set_query_only()  # a web reader keeps SQLite's small default
-        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -READER_CACHE_KIB
+    with Store(tmp_path / "n.db", cache_kib=READER_CACHE_KIB) as reader:  # a web reader: SQLite's small default
+        reader.set_query_only()
+        assert reader.conn.execute("PRAGMA cache_size").fetchone()[0] == -READER_CACHE_KIB
+        assert reader.article("a1") == article
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.conn.execute("DELETE FROM articles")
 
 
 def test_entity_aliases_merge_across_articles(tmp_path: Path) -> None:

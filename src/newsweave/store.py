@@ -1154,7 +1154,6 @@ class Store:
     def set_query_only(self) -> None:
         """Make this connection refuse every write: the web app's reader connections never write."""
         self.conn.execute("PRAGMA query_only = ON")
-        self.conn.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
 
     @contextmanager
     def read_snapshot(self) -> Iterator[Store]:

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from newsweave.store import Store
+from newsweave.store import READER_CACHE_KIB, Store
 
 
 class ReaderPool:
@@ -29,7 +29,7 @@ class ReaderPool:
         self._guard = threading.Lock()
 
     def _open(self) -> Store:
-        store = Store(self.path)
+        store = Store(self.path, cache_kib=READER_CACHE_KIB)  # many readers: SQLite's small default each
         store.set_query_only()
         with self._guard:
             self._all.append(store)
