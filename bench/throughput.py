@@ -272,13 +272,16 @@ def main() -> None:
             pass
 
         def run(model: Any = model, processes: int = processes) -> None:
-            for _doc in model.pipe(bodies, batch_size=args.batch_size, n_process=processes):
-                pass
+            # BLAS on one thread, as in newsweave's workers (spaCy as shipped multiplies in blis: no change)
+            with pipeline.one_blas_thread():
+                for _doc in model.pipe(bodies, batch_size=args.batch_size, n_process=processes):
+                    pass
         wall, cpu, kids_cpu, _ = measure(f"bare nlp.pipe, {label}, n_process={processes}", run)
         bare.append((label, processes, wall, cpu + kids_cpu))
 
     # 3. a worker's time, stage by stage, on a sample (one process, after the timed runs)
-    stages = per_article_stages(corpus, min(args.sample, articles), args.batch_size)
+    with pipeline.one_blas_thread():
+        stages = per_article_stages(corpus, min(args.sample, articles), args.batch_size)
 
     # 4. report
     rate = articles / ours
