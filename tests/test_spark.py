@@ -199,3 +199,10 @@ def test_cli_says_java_is_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     run = CliRunner().invoke(app, ["ingest", "--engine", "spark", "--db", str(tmp_path / "x.db"), str(CORPUS)])
     assert run.exit_code == 2
     assert "Java was not found" in run.output
+
+
+def test_ingest_help_names_the_spark_extra() -> None:
+    # rich reads "[spark]" as markup and drops it unless escaped
+    run = CliRunner().invoke(app, ["ingest", "--help"], env={"COLUMNS": "300"})
+    assert run.exit_code == 0
+    assert "pip install 'newsweave[spark]'" in run.output

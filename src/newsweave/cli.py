@@ -112,7 +112,7 @@ def ingest(
                        ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     engine: Annotated[str, typer.Option(
-        help="local: worker processes on this machine; spark: Spark tasks (pip install 'newsweave[spark]').")
+        help="local: worker processes on this machine; spark: Spark tasks (pip install 'newsweave\\[spark]').")
     ] = "local",
     master: Annotated[str | None, typer.Option(
         help="Spark master for --engine spark: local[2], spark://host:7077, yarn, k8s://... "
