@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -477,6 +478,17 @@ def test_html_body(html_article: Article) -> None:
         "All rights reserved",
         "Privacy policy",
     )
+
+
+def test_html_dated_after_today_keeps_its_own_date() -> None:
+    # A page dated ahead of the day it is cleaned (scheduled, clocks off, a corpus dated ahead):
+    # the meta date stands, not a year the body mentions, and not one that depends on the clock.
+    ahead = date.today() + timedelta(days=400)
+    stamp = f"{ahead.isoformat()}T08:15:00+01:00"
+    page = PAGE.replace("2025-03-02T08:15:00+01:00", stamp).replace("2025-03-02T11:40:00+01:00", stamp)
+    page = page.replace("in twenty years", "since 1998")
+    article = clean(html_doc(page))
+    assert article.published == stamp
 
 
 def test_html_page_without_article_raises() -> None:

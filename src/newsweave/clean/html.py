@@ -15,11 +15,13 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import trafilatura
 from lxml import html as lxml_html
 from lxml.etree import ParserError
+from trafilatura.settings import set_date_params
 
 from newsweave.clean.dates import Stamp, parse_meta_date
 
@@ -126,6 +128,7 @@ def extract_page(page: str, url: str | None = None) -> HtmlPage | None:
         page,
         url=url,
         with_metadata=True,
+        date_extraction_params=date_search(meta),
         include_comments=False,  # reader comments are not the article
         include_tables=True,
         # neither favor_precision nor favor_recall: on the bench the balanced default gave the best
@@ -144,6 +147,23 @@ def extract_page(page: str, url: str | None = None) -> HtmlPage | None:
         description=document.description,
         url=document.url,
     )
+
+
+def date_search(meta: PageMeta) -> dict[str, Any]:
+    """trafilatura's date search (htmldate), bounded by the page's own stamps rather than the clock.
+
+    htmldate rejects dates after its ``max_date``, by default today; a page whose meta tags date it
+    later than the day it is cleaned (a scheduled post, a clock or zone off on either side, a
+    corpus dated ahead) then got a date guessed from its text instead, a year in the body read as
+    1 January ("in 1998" -> 1998-01-01), and the same page cleaned on another day got another date.
+    The page's latest meta stamp plus a day is the bound where it has one; today, the day it is
+    read, bounds a page without one.
+    """
+    params = set_date_params(extensive=True)
+    stamps = [stamp.day for stamp in (meta.published, meta.updated) if stamp is not None]
+    if stamps:
+        params["max_date"] = (max(stamps) + timedelta(days=1)).isoformat()
+    return params
 
 
 def _headings(body: Any) -> set[str]:
