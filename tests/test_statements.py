@@ -73,3 +73,29 @@ def test_by_start_finds_what_starts_in_a_range_and_falls_back_when_unsorted() ->
     # unsorted (or a start unknown): every place, so the caller's own test decides
     assert list(_ByStart([5, 1, 9], lambda s: s).positions(4, 6)) == [0, 1, 2]
     assert list(_ByStart([1, None, 9], lambda s: s).positions(0, 2)) == [0, 1, 2]
+
+
+def test_a_statement_takes_only_the_dates_of_the_words_it_kept() -> None:
+    # The relative clause is a statement of its own: its January is not the date of the first call.
+    from newsweave.records import Timex
+
+    text = ("Holt, a former fisheries minister who won the presidency in a January run-off, made her first "
+            "call to a foreign leader on Friday.")
+    timexes = [Timex(text=word, start=text.index(word), end=text.index(word) + len(word), type="DATE",
+                     value=value, anchored=True) for word, value in (("January", "2026-01"), ("Friday", "2026-03-06"))]
+    found = {st.text: [t.value for t in st.timexes]
+             for st in find_statements(load_nlp()(text), [], timexes, [], [], [])}
+    call = next(key for key in found if "first call" in key)
+    assert "January" not in call
+    assert found[call] == ["2026-03-06"]
+    run_off = next(key for key in found if "run-off" in key)
+    assert found[run_off] == ["2026-01"]
+
+
+def test_a_conjoined_speech_verb_goes_when_its_content_hangs_below_a_second_frame(statements_of) -> None:
+    # parsed as "and said [the ministry said [Japan hoped ...]]": the content is a statement of its own
+    found = statements_of("Arai congratulated Holt, who took office on March 2, and said Japan hoped to build "
+                          "“a forward-looking partnership” with Norland, the ministry said in a readout.")
+    assert "Arai congratulated Holt" in found
+    assert not any("said" in text for text in found), found
+    assert any(text.startswith("Japan hoped to build") for text in found), found

@@ -66,11 +66,11 @@ def find_statements(
         dateline = DATELINE.match(sent.text)
         cutoff = sent.start_char + dateline.end() if dateline else -1
         for head, tokens, inherited in _clauses(sent):
-            statement = _statement(sent, head, [t for t in tokens if t.idx >= cutoff],
-                                   [t for t in inherited if t.idx >= cutoff])
+            own = [t for t in tokens if t.idx >= cutoff]
+            statement = _statement(sent, head, own, [t for t in inherited if t.idx >= cutoff])
             if statement is not None:
                 _fill_slots(statement, mentions_at, timexes_at, quantities_at, quotes, events_at, head, inherited,
-                            anchor)
+                            anchor, _runs(own))
                 statements.append(statement)
     statements += attribute_statements(doc, statements)
     statements.sort(key=lambda st: (st.start, st.predicate != "last"))
@@ -214,6 +214,12 @@ def _own_tokens(head: Token, head_set: set[int], sent: Span) -> list[Token]:
     # said a statement of its own, a conjoined speech verb is left with nothing; it goes too
     for tok in subtree:
         content = _reported_content(tok) if tok.dep_ == "conj" and tok.i not in excluded else None
+        # "and said [Japan hoped ...], the ministry said": the parser may hang the content below a
+        # second speech frame; what was said is still the statement of its own
+        for _ in range(2):
+            if content is None or content.i in head_set:
+                break
+            content = _reported_content(content)
         if content is not None and content.i in head_set:
             excluded.update(t.i for t in tok.subtree)
             excluded.update(t.i for t in tok.head.children if t.dep_ == "cc" and t.i < tok.i)
@@ -372,8 +378,9 @@ def _fill_slots(
     head: Token,
     inherited: list[Token],
     anchor: str | None = None,
+    runs: list[tuple[int, int]] | None = None,
 ) -> None:
-    spans = [(st.start, st.end)]
+    spans = list(runs) if runs else [(st.start, st.end)]
     if inherited:
         spans.append((inherited[0].idx, inherited[-1].idx + len(inherited[-1].text)))
 
@@ -420,6 +427,26 @@ def _fill_slots(
         ):
             st.head_event = index
     st.measures = [_measure(doc, q) for q in st.quantities]
+
+
+def _runs(tokens: list[Token]) -> list[tuple[int, int]]:
+    """The character ranges a statement's own tokens cover, split where words were cut out.
+
+    A statement's text skips the clauses that are statements of their own ("Holt, [who won the
+    presidency in a January run-off,] made her first call on Friday"); what it states (its
+    entities, dates, figures, events) lies in what it kept, not in the span from its first word
+    to its last. Only cut words split a range: punctuation and spaces between kept words do not.
+    """
+    runs: list[tuple[int, int]] = []
+    previous: Token | None = None
+    for tok in tokens:
+        end = tok.idx + len(tok.text)
+        if previous is not None and all(t.is_punct or t.is_space for t in tok.doc[previous.i + 1:tok.i]):
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((tok.idx, end))
+        previous = tok
+    return runs
 
 
 def _elapsed(doc: Doc, timexes: list[Timex], anchor: str | None) -> list[Quantity]:
