@@ -12,6 +12,7 @@ import pytest
 
 from conftest import SEED_HANKYUNG, SEED_JOONGANG, SEED_KBS
 from newsweave import pipeline
+from newsweave.brief import quote_words
 from newsweave.store import Store
 
 HANKYUNG, KBS, JOONGANG = SEED_HANKYUNG.name, SEED_KBS.name, SEED_JOONGANG.name
@@ -233,3 +234,14 @@ def test_a_story_over_the_analysis_bound_is_analysed_over_its_latest_articles(
     assert cited and cited <= set(ingested[1:])  # facts come from the latest two only
     assert {a for fact in whole.facts for a in fact.article_ids} == set(ingested)
     assert part.note in part.brief
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ('that the ferry would sail "as soon as the divers are done,"', 'the ferry would sail "as soon as the divers are done"'),
+    ("“We will act quickly.”", "We will act quickly."),
+    ('"Talks go on," he added', '"Talks go on," he added'),
+    ("that the port stays shut", "the port stays shut"),
+    ("“Talks will go on next week.", "Talks will go on next week."),  # the quote runs on below
+])
+def test_the_brief_shows_a_quote_without_its_outer_marks_but_closes_what_it_quotes(stored: str, shown: str) -> None:
+    assert quote_words(stored) == shown

@@ -294,3 +294,22 @@ def test_dateline_is_no_speaker() -> None:
     )
     assert q.speaker == "Bank of Grenmark"
     assert not q.text.startswith("OSLO")
+
+
+@pytest.mark.parametrize("text", [
+    "The harbour office did not say whether the ferry would sail again before the summer.",
+    "The mayor declined to say whether the council would cover the repair bill.",
+])
+def test_what_a_speaker_did_not_say_is_no_quote(text: str) -> None:
+    assert [q for q in find_quotes_in_text(text) if not q.direct] == []
+
+
+def test_reported_speech_keeps_the_close_of_a_phrase_it_quotes() -> None:
+    text = ('Harris told reporters that the ferry company would review the timetable "on the basis of '
+            'passenger numbers," a spokeswoman said after the meeting.')
+    reported = [q for q in find_quotes_in_text(text) if not q.direct]
+    assert reported, find_quotes_in_text(text)
+    for q in reported:
+        assert q.text == text[q.start:q.end]
+        assert q.text.count('"') % 2 == 0, q.text
+        assert q.text.endswith('numbers,"'), q.text

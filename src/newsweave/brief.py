@@ -116,7 +116,7 @@ def render_brief(story: Story, articles: Sequence[Article], entities: dict[str, 
                 seen.add(key)
                 if len(seen) > MAX_QUOTES_PER_SPEAKER:
                     break
-                text = re.sub(r"^that\s+", "", quote.text.strip().strip('“”"'))
+                text = quote_words(quote.text)
                 if quote.direct:
                     lines.append(f"- “{text}” {cite([quote.article_id])}")
                 else:
@@ -169,3 +169,27 @@ def brief_html(markdown: str, title: str = "newsweave brief") -> str:
         "h1{font-size:1.6rem}h2{border-bottom:1px solid #ddd;margin-top:2rem}li{margin:.3rem 0}</style>"
         f"</head><body>\n{body}</body></html>\n"
     )
+
+
+def quote_words(text: str) -> str:
+    """A quote's words for display: without a leading "that" and without the marks around the
+    quote or a lone mark at either end (a quote running on into the next paragraph), but with the
+    marks of a phrase it quotes ('would review it "on the basis of evidence"')."""
+    words = re.sub(r"^that\s+", "", text.strip())
+    while len(words) > 1:
+        if words[0] in _OPEN_MARKS and words[-1] in _CLOSE_MARKS and _balanced(words[1:-1]):
+            words = words[1:-1].strip()
+        elif words[0] in _OPEN_MARKS and not _balanced(words) and _balanced(words[1:]):
+            words = words[1:].strip()
+        elif words[-1] in _CLOSE_MARKS and not _balanced(words) and _balanced(words[:-1]):
+            words = words[:-1].strip()
+        else:
+            break
+    return re.sub(r",([\"”])$", r"\1", words)  # 'evidence,"' closing a quoted phrase: no comma
+
+
+_OPEN_MARKS, _CLOSE_MARKS = "“\"", "”\""
+
+
+def _balanced(text: str) -> bool:
+    return text.count('"') % 2 == 0 and text.count("“") == text.count("”")

@@ -734,6 +734,8 @@ class _Finder:
             return self._reported_att(
                 s, e, self.speaker_from_token(objs[0]), "according to", tok.idx, to.idx + len(to), quoted
             )
+        if _unsaid(tok):
+            return None
         comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
         subj = self.subject_of(tok)
         if subj is None:
@@ -780,6 +782,7 @@ class _Finder:
             e -= 1
         while s < e and text[s] in "“\"‘' ":
             s += 1
+        e = _close_partial_quote(text, s, e)
         if e - s < 8 or sp is None:
             return None
         covered = sum(max(0, min(b, e) - max(a, s)) for a, b in quoted if a < e and s < b)
@@ -787,6 +790,28 @@ class _Finder:
             return None  # mostly a direct quote, attributed there
         quote = Quote(text[s:e], s, e, False, sp.name, sp.entity_id, cue)
         return Attribution(quote, sp.start, sp.end, cue_s, cue_e)
+
+
+def _unsaid(cue: Token) -> bool:
+    """"did not say whether ...", "declined to say if ...": the speaker did not say it."""
+    if any(c.dep_ == "neg" for c in cue.children):
+        return True
+    return cue.dep_ == "xcomp" and cue.head.lemma_.lower() in ("decline", "refuse")
+
+
+def _close_partial_quote(text: str, s: int, e: int) -> int:
+    """The end of reported content that quotes a phrase of it, past the quote's closing mark.
+
+    Trailing punctuation and quote marks are trimmed from reported content, which cut the close
+    of a partial quote ('would review the restrictions "on the basis of scientific evidence,"
+    Arai said') and left its opening mark alone; the content then ends after the closing mark.
+    """
+    content = text[s:e]
+    closer = '"' if content.count('"') % 2 else "”" if content.count("“") > content.count("”") else None
+    if closer is None:
+        return e
+    found = text.find(closer, e, e + 3)
+    return found + 1 if found != -1 else e
 
 
 def find_attributions(doc: Doc, entities: Sequence[Entity], mentions: Sequence[Mention]) -> list[Attribution]:
