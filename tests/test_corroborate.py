@@ -245,3 +245,18 @@ def test_a_story_over_the_analysis_bound_is_analysed_over_its_latest_articles(
 ])
 def test_the_brief_shows_a_quote_without_its_outer_marks_but_closes_what_it_quotes(stored: str, shown: str) -> None:
     assert quote_words(stored) == shown
+
+
+def test_a_country_in_a_call_stands_for_its_office_holders_on_the_timeline() -> None:
+    from newsweave.corroborate import _Context, _standing_for
+    from newsweave.records import Entity
+
+    entities = [
+        Entity("gpe:canada", "Canada", "GPE", country="CAN"),
+        Entity("person:claire-dufresne", "Claire Dufresne", "PERSON", country="CAN", roles=["prime minister"]),
+        Entity("person:ann-lee", "Ann Lee", "PERSON", country="CAN"),  # no office: does not speak for Canada
+        Entity("person:anneli-korpela", "Anneli Korpela", "PERSON", country="FIN", roles=["prime minister"]),
+    ]
+    ctx = _Context("s", [], {}, {}, {e.id: e for e in entities}, set())
+    assert _standing_for(ctx, "Canada") == {"Canada", "Claire Dufresne"}
+    assert _standing_for(ctx, "Maren Holt") == {"Maren Holt"}

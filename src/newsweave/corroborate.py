@@ -989,7 +989,9 @@ def _timeline(ctx: _Context, story: Story) -> list[TimelineEntry]:
         day = (event.date or "")[:10]
         if event.plover != "CONSULT" or not event.actor2 or not _CALENDAR.match(day):
             continue
-        covered = [e for e in entries if e.date == day and event.actor1 in e.text and event.actor2 in e.text]
+        actors = (_standing_for(ctx, event.actor1), _standing_for(ctx, event.actor2))
+        covered = [e for e in entries
+                   if e.date == day and all(any(name in e.text for name in names) for names in actors)]
         if covered:
             for entry in covered:
                 entry.article_ids = list(dict.fromkeys([*entry.article_ids, *event.article_ids]))
@@ -999,6 +1001,17 @@ def _timeline(ctx: _Context, story: Story) -> list[TimelineEntry]:
                                      article_ids=list(event.article_ids)))
     entries.sort(key=lambda e: (e.date, -len(e.article_ids), e.text))
     return entries
+
+
+def _standing_for(ctx: _Context, actor: str) -> set[str]:
+    """Names that stand for an event actor in a fact's text: its own, and for a country the story's
+    office holders of that country ("talks with Canada" is the call with Canada's prime minister)."""
+    names = {actor}
+    place = next((e for e in ctx.entities.values() if e.name == actor and e.type == "GPE" and e.country), None)
+    if place is not None:
+        names |= {e.name for e in ctx.entities.values()
+                  if e.type == "PERSON" and e.country == place.country and e.roles}
+    return names
 
 
 # ------------------------------------------------------------------ store glue
