@@ -260,3 +260,21 @@ def test_a_country_in_a_call_stands_for_its_office_holders_on_the_timeline() -> 
     ctx = _Context("s", [], {}, {}, {e.id: e for e in entities}, set())
     assert _standing_for(ctx, "Canada") == {"Canada", "Claire Dufresne"}
     assert _standing_for(ctx, "Maren Holt") == {"Maren Holt"}
+
+
+def test_a_bound_that_fits_both_figures_of_a_conflict_sides_with_neither() -> None:
+    from newsweave.corroborate import _value_groups
+    from newsweave.extract.quantities import compatible
+    from newsweave.records import Quantity
+
+    def count(text: str, value: float, approx: str = "exact", low: float | None = None) -> Quantity:
+        high = float("inf") if low is not None else None  # "at least": no upper bound
+        return Quantity(text, 0, len(text), value, "count:person", "count", approx, low, high)  # type: ignore[arg-type]
+
+    fifteen, twelve = ("H", count("15 people", 15)), ("I", count("Twelve people", 12))
+    at_least_12 = ("G", count("At least 12 people", 12, "at_least", 12))
+    at_least_14 = ("J", count("at least 14 people", 14, "at_least", 14))
+    for order in ([at_least_12, fifteen, twelve], [fifteen, at_least_12, twelve], [twelve, fifteen, at_least_12]):
+        groups, fitting = _value_groups(order + [at_least_14], lambda a, b: compatible(a[1], b[1]))
+        assert sorted(sorted(u for u, _ in g) for g in groups) == [["H", "J"], ["I"]]
+        assert [u for u, _ in fitting] == ["G"]

@@ -67,9 +67,14 @@ def render_brief(story: Story, articles: Sequence[Article], entities: dict[str, 
         for fact in conflicting:
             lines.append(f"- {sentence(fact.text, fact.article_ids)}")
             assert fact.conflict is not None
+            sides = [v for v in fact.conflict.values if not v.fits_all]
             for value in fact.conflict.values:
-                names = ", ".join(dict.fromkeys(outlets[a] for a in value.article_ids if a in outlets))
-                lines.append(f"  - {sentence(f'{names} give {fact.conflict.slot} as “{value.value}”', value.article_ids)}")
+                named = list(dict.fromkeys(outlets[a] for a in value.article_ids if a in outlets))
+                names = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+                says = f"{names} {'give' if len(named) > 1 else 'gives'} {fact.conflict.slot} as “{value.value}”"
+                if value.fits_all:
+                    says += f", which fits {'both' if len(sides) == 2 else 'all of them'}"
+                lines.append(f"  - {sentence(says, value.article_ids)}")
     else:
         lines.append(f"- {sentence('The sources give no incompatible values for any fact they share', [a.id for a in articles])}")
     lines.append("")

@@ -862,13 +862,13 @@ def _conflict(units: list[_Unit]) -> Conflict | None:
                 seen.add(slot)
                 by_slot[slot].append((u, q))
     for slot, values in sorted(by_slot.items()):
-        groups = _compatible_groups(values, lambda a, b: compatible(a[1], b[1]))
+        groups, fitting = _value_groups(values, lambda a, b: compatible(a[1], b[1]))
         if len(groups) > 1 and _disagreeing_sources(groups):
             kind = slot.split("|")[0]
             return Conflict(slot=kind, values=[
                 ConflictValue(value=g[0][1].text, article_ids=list(dict.fromkeys(u.article_id for u, _ in g)))
                 for g in groups
-            ])
+            ] + [ConflictValue(value=q.text, article_ids=[u.article_id], fits_all=True) for u, q in fitting])
     dates = [(u, t.value) for u in units for t in u.statement.timexes[:1]
              if t.type == "DATE" and t.anchored and _DAY.match(t.value)]
     groups = _compatible_groups(dates, lambda a, b: timex_compatible(a[1], b[1]))
@@ -885,6 +885,36 @@ def _disagreeing_sources(groups: list[list]) -> bool:
     return len(set().union(*sources)) > 1 and not any(
         sources[i] & sources[j] for i in range(len(sources)) for j in range(i + 1, len(sources))
     )
+
+
+_BOUNDS = ("over", "under", "at_least", "at_most")
+
+
+def _value_groups(
+    values: list[tuple[_Unit, Quantity]], same: Callable[[object, object], bool]
+) -> tuple[list[list], list[tuple[_Unit, Quantity]]]:
+    """Groups of mutually compatible figures, and the bounds that fit more than one group.
+
+    Figures ("12", "about 30") form the groups; a bound ("at least 12") joins the one group it fits,
+    stands alone if it fits none, and is set apart if it fits several: "at least 12" is true of
+    both "12" and "15" and so sides with neither (grouped first-come, it sided with whichever
+    outlet came first).
+    """
+    figures = [v for v in values if v[1].approx not in _BOUNDS]
+    bounds = [v for v in values if v[1].approx in _BOUNDS]
+    if not figures:
+        return _compatible_groups(bounds, same), []
+    groups = _compatible_groups(figures, same)
+    fitting: list[tuple[_Unit, Quantity]] = []
+    for value in bounds:
+        fits = [g for g in groups if all(same(value, other) for other in g)]
+        if len(fits) == 1:
+            fits[0].append(value)
+        elif fits:
+            fitting.append(value)
+        else:
+            groups.append([value])
+    return groups, fitting
 
 
 def _compatible_groups(values: list, same: Callable[[object, object], bool]) -> list[list]:

@@ -254,6 +254,9 @@ class Evidence:
 class ConflictValue:
     value: str
     article_ids: list[str]
+    # a bound that fits more than one of the other values ("at least 12" beside "12" and "15"):
+    # shown with the conflict as evidence, but on neither side of it
+    fits_all: bool = False
 
 
 @dataclass
