@@ -99,3 +99,12 @@ def test_a_conjoined_speech_verb_goes_when_its_content_hangs_below_a_second_fram
     assert "Arai congratulated Holt" in found
     assert not any("said" in text for text in found), found
     assert any(text.startswith("Japan hoped to build") for text in found), found
+
+
+def test_a_dateline_parsed_as_a_second_subject_is_not_what_a_figure_measures() -> None:
+    from newsweave.extract.quantities import find_quantities
+
+    doc = load_nlp()("OSTHOLM, June 3 (MPA) - Norland's port authority raised its mooring fee by 12 percent on Monday, "
+                     "saying costs were rising faster than expected.")
+    [statement] = [st for st in find_statements(doc, [], [], find_quantities(doc), [], []) if st.quantities]
+    assert statement.measures == ["authority|percent|percent"]

@@ -188,12 +188,20 @@ def _reported_content(head: Token) -> Token | None:
 
 
 def _subject_tokens(head: Token) -> list[Token]:
-    for child in head.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
-            if child.tag_ in ("WDT", "WP") and head.dep_ == "relcl":
-                return []  # "which" stands for the noun the clause hangs from: inherited instead
-            return list(child.subtree)
-    return []
+    child = _subject_child(head, ("nsubj", "nsubjpass", "csubj"))
+    if child is None:
+        return []
+    if child.tag_ in ("WDT", "WP") and head.dep_ == "relcl":
+        return []  # "which" stands for the noun the clause hangs from: inherited instead
+    return list(child.subtree)
+
+
+def _subject_child(verb: Token, deps: tuple[str, ...] = ("nsubj", "nsubjpass")) -> Token | None:
+    """The verb's subject. Of two, the nearest before the verb: a dateline is parsed as a second
+    subject ("BRENNHOLM, March 12 (MPA) - Norland's central bank raised ..." has BRENNHOLM and bank)."""
+    subjects = [c for c in verb.children if c.dep_ in deps]
+    before = [c for c in subjects if c.i < verb.i]
+    return before[-1] if before else (subjects[0] if subjects else None)
 
 
 def _has_arguments(verb: Token) -> bool:
@@ -507,7 +515,7 @@ def _measured_thing(doc: Doc, quantity: Quantity) -> str:
         event_type = noun_event_type(tok.lemma_)
         if event_type:
             return event_type
-        subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = _subject_child(tok)
         if subject is not None and subject.tag_ in ("WDT", "WP") and tok.dep_ == "relcl":
             subject = tok.head  # "a call that lasted 20 minutes": the relative clause's noun
         if subject is None:
