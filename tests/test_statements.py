@@ -108,3 +108,10 @@ def test_a_dateline_parsed_as_a_second_subject_is_not_what_a_figure_measures() -
                      "saying costs were rising faster than expected.")
     [statement] = [st for st in find_statements(doc, [], [], find_quantities(doc), [], []) if st.quantities]
     assert statement.measures == ["authority|percent|percent"]
+
+
+def test_a_who_clause_on_an_apposition_is_said_of_the_named_person(statements_of) -> None:
+    found = statements_of("The mayor met Lars Eide, a ferry captain who has sailed the route for twenty years, "
+                          "on Monday.")
+    assert "Lars Eide has sailed the route for twenty years" in found
+    assert "The mayor met Lars Eide, a ferry captain, on Monday" in found

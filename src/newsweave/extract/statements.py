@@ -102,7 +102,13 @@ def _clauses(sent: Span) -> list[tuple[Token, list[Token], list[Token]]]:
             continue
         if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN") and _splittable_relative(tok):
             antecedent = _antecedent(tok)
-            heads.append((tok, [t for t in antecedent.subtree if not (tok.left_edge.i <= t.i <= tok.right_edge.i)]))
+            cut = [(tok.left_edge.i, tok.right_edge.i)]
+            if (antecedent.dep_ == "appos" and antecedent.head.pos_ == "PROPN"
+                    and any(c.tag_ == "WP" for c in tok.children)):
+                # "Holt, a former fisheries minister who won the run-off, ...": Holt won it
+                cut.append((antecedent.left_edge.i, antecedent.right_edge.i))
+                antecedent = antecedent.head
+            heads.append((tok, [t for t in antecedent.subtree if not any(a <= t.i <= b for a, b in cut)]))
             seen.add(tok.i)
         elif tok.dep_ == "advcl" and _subject_tokens(tok) and not _is_speech_frame(tok) and not _conditional(tok):
             heads.append((tok, []))
@@ -240,13 +246,28 @@ def _own_tokens(head: Token, head_set: set[int], sent: Span) -> list[Token]:
     tokens = sorted((t for t in subtree
                      if t.i not in excluded and sent.start <= t.i < sent.end and not t.is_space), key=lambda t: t.i)
     # a clause cut out from between commas takes them along: "The call, [which began at 6], lasted"
-    tokens = [t for t in tokens if not (t.text == "," and (t.i - 1 in excluded or t.i + 1 in excluded))]
+    # but not the comma that also closes an apposition: "Holt, a former minister[, who won ...], made"
+    tokens = [t for t in tokens if not (t.text == "," and (t.i - 1 in excluded or t.i + 1 in excluded)
+                                        and not _closes_apposition(t))]
     while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
         tokens.pop()
     while tokens and (tokens[0].is_punct or tokens[0].dep_ == "cc" or
                       (tokens[0].dep_ == "mark" and tokens[0].lower_ in ("that", "whether"))):
         tokens.pop(0)
     return tokens
+
+
+def _closes_apposition(comma: Token) -> bool:
+    """A comma after a relative clause on an appositive that a comma opened ("Holt, a former
+    minister who won the run-off, made ..."): cutting the clause out leaves the comma closing it."""
+    if comma.i == 0:
+        return False
+    clause = comma.doc[comma.i - 1]
+    while clause.dep_ != "relcl" and clause.head.i != clause.i and clause.head.i < comma.i:
+        clause = clause.head
+    noun = clause.head
+    return (clause.dep_ == "relcl" and clause.right_edge.i == comma.i - 1 and noun.dep_ == "appos"
+            and noun.left_edge.i > 0 and comma.doc[noun.left_edge.i - 1].text == ",")
 
 
 def _statement(sent: Span, head: Token, tokens: list[Token], inherited: list[Token]) -> Statement | None:
@@ -328,8 +349,12 @@ def _join(tokens: list[Token]) -> str:
     for i, tok in enumerate(tokens):
         out.append(tok.text)
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        # where a clause was cut out, a space, but none before the punctuation that followed it
-        if nxt is not None and (tok.whitespace_ or (nxt.i != tok.i + 1 and nxt.text not in ".,;:!?")):
+        if nxt is None:
+            continue
+        if nxt.i != tok.i + 1:  # where a clause was cut out: a space, but none before punctuation
+            if nxt.text not in ".,;:!?":
+                out.append(" ")
+        elif tok.whitespace_:
             out.append(" ")
     return " ".join("".join(out).split())
 
