@@ -115,3 +115,9 @@ def test_a_who_clause_on_an_apposition_is_said_of_the_named_person(statements_of
                           "on Monday.")
     assert "Lars Eide has sailed the route for twenty years" in found
     assert "The mayor met Lars Eide, a ferry captain, on Monday" in found
+
+
+def test_a_relative_clause_without_a_relative_word_stays_with_its_noun(statements_of) -> None:
+    found = statements_of("Solberg, 67, uses a small reflecting telescope and a camera she bought second-hand "
+                          "in 2019.")
+    assert found == ["Solberg, 67, uses a small reflecting telescope and a camera she bought second-hand in 2019"]

@@ -135,7 +135,11 @@ def _splittable_relative(relcl: Token) -> bool:
     if relcl.head.lemma_.lower() in GENERIC_ANTECEDENTS:
         return False
     # "sectors where both sides can feel the results": a relative adverb describes, it does not assert
-    return not any(c.tag_ == "WRB" for c in relcl.children)
+    if any(c.tag_ == "WRB" for c in relcl.children):
+        return False
+    # "a camera she bought second-hand": a clause with no relative word only tells its noun apart,
+    # and the parser often hangs it on the wrong noun
+    return any(c.tag_ in ("WDT", "WP", "WP$") for c in relcl.children)
 
 
 def _conditional(advcl: Token) -> bool:
