@@ -84,7 +84,8 @@ class ClusterConfig:
       same-event pairs shared none of those places), so only titles count (5 shuffles replayed on
       one store; one shuffle differs from another by up to 0.03). At 0.4 two near-identical storm
       reports from two towns stay apart (at 0.2 they merged). A penalty, not a veto, so a misread
-      place cannot split a story whose words agree strongly.
+      place cannot split a story whose words agree strongly. (Since pages dated after the day they
+      are cleaned keep their meta date, the generated corpus scores 0.813 without, 0.881 at 0.4.)
     - named_actors_only: an event key whose actors are all unresolved names ("REQUEST|name:critics",
       critics called for ...) is said in story after story and gave unrelated stories the event
       bonus; such keys no longer count. ECB+ 0.868 vs 0.869; generated corpus 0.861 vs 0.847.
