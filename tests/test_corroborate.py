@@ -278,3 +278,14 @@ def test_a_bound_that_fits_both_figures_of_a_conflict_sides_with_neither() -> No
         groups, fitting = _value_groups(order + [at_least_14], lambda a, b: compatible(a[1], b[1]))
         assert sorted(sorted(u for u, _ in g) for g in groups) == [["H", "J"], ["I"]]
         assert [u for u, _ in fitting] == ["G"]
+
+
+def test_a_surname_in_brackets_is_a_label_and_is_not_spelled_out() -> None:
+    from newsweave.corroborate import _canonical_text
+    from newsweave.records import Entity, Mention, Statement
+
+    text = "Solberg found the comet C/2031 B4 (Solberg) in March"
+    st = Statement(start=0, end=len(text), sentence_start=0, sentence_end=len(text), text=text, predicate="find")
+    mentions = [Mention("Solberg", 0, 7, "person:ingrid-solberg"), Mention("Solberg", 34, 41, "person:ingrid-solberg")]
+    entities = {"person:ingrid-solberg": Entity("person:ingrid-solberg", "Ingrid Solberg", "PERSON")}
+    assert _canonical_text(st, mentions, entities) == "Ingrid Solberg found the comet C/2031 B4 (Solberg) in March"

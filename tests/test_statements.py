@@ -121,3 +121,8 @@ def test_a_relative_clause_without_a_relative_word_stays_with_its_noun(statement
     found = statements_of("Solberg, 67, uses a small reflecting telescope and a camera she bought second-hand "
                           "in 2019.")
     assert found == ["Solberg, 67, uses a small reflecting telescope and a camera she bought second-hand in 2019"]
+
+
+def test_a_statement_ending_in_brackets_keeps_the_closing_one(statements_of) -> None:
+    found = statements_of("The observatory gave the comet the designation C/2031 B4 (Lindqvist).")
+    assert found == ["The observatory gave the comet the designation C/2031 B4 (Lindqvist)"]

@@ -281,6 +281,8 @@ def _canonical_text(st: Statement, mentions: list[Mention], entities: dict[str, 
         for match in pattern.finditer(text):
             if text[match.start():].startswith(entity.name) or text[:match.end()].endswith(entity.name):
                 continue  # this occurrence is already (part of) the full name
+            if text[:match.start()].endswith("(") and text[match.end():].startswith(")"):
+                continue  # a name in brackets labels something: "comet C/2026 E2 (Solberg)"
             text = text[:match.start()] + entity.name + text[match.end():]
             break
     # "his Chinese counterpart, Xi Jinping" became "Xi Jinping, Xi Jinping": say it once

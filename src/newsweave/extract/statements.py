@@ -253,12 +253,19 @@ def _own_tokens(head: Token, head_set: set[int], sent: Span) -> list[Token]:
     # but not the comma that also closes an apposition: "Holt, a former minister[, who won ...], made"
     tokens = [t for t in tokens if not (t.text == "," and (t.i - 1 in excluded or t.i + 1 in excluded)
                                         and not _closes_apposition(t))]
-    while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
+    while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc") and not _closes_bracket(tokens):
         tokens.pop()
     while tokens and (tokens[0].is_punct or tokens[0].dep_ == "cc" or
                       (tokens[0].dep_ == "mark" and tokens[0].lower_ in ("that", "whether"))):
         tokens.pop(0)
     return tokens
+
+
+def _closes_bracket(tokens: list[Token]) -> bool:
+    """The last token closes a bracket the tokens opened ("the designation C/2026 E2 (Solberg)")."""
+    closer = tokens[-1].text
+    opener = {")": "(", "]": "["}.get(closer)
+    return opener is not None and sum(t.text == opener for t in tokens) >= sum(t.text == closer for t in tokens)
 
 
 def _closes_apposition(comma: Token) -> bool:
