@@ -289,3 +289,18 @@ def test_a_surname_in_brackets_is_a_label_and_is_not_spelled_out() -> None:
     mentions = [Mention("Solberg", 0, 7, "person:ingrid-solberg"), Mention("Solberg", 34, 41, "person:ingrid-solberg")]
     entities = {"person:ingrid-solberg": Entity("person:ingrid-solberg", "Ingrid Solberg", "PERSON")}
     assert _canonical_text(st, mentions, entities) == "Ingrid Solberg found the comet C/2031 B4 (Solberg) in March"
+
+
+@pytest.mark.parametrize(("speaker", "entity_id", "common"), [
+    ("A presidential official", None, True),
+    ("Analysts", None, True),
+    ("Preliminary orbital calculations", None, True),
+    ("Nordvik Line", None, False),
+    ("NASA officials", None, False),
+    ("Annika Strand", "person:annika-strand", False),
+])
+def test_a_speaker_named_by_a_common_phrase_is_not_written_as_a_name(speaker: str, entity_id: str | None,
+                                                                     common: bool) -> None:
+    from newsweave.corroborate import _common_phrase
+
+    assert _common_phrase(speaker, entity_id) is common

@@ -766,7 +766,7 @@ def _statement_fact(ctx: _Context, units: list[_Unit]) -> Fact | None:
     speaker = representative.statement.speaker
     if len({u.source for u in units}) == 1 and speaker and speaker.split()[-1] not in text:
         # one outlet relaying someone's claim: say whose claim it is
-        if speaker.split()[0] in ("A", "An", "The", "Some", "Officials"):
+        if _common_phrase(speaker, representative.statement.speaker_id):
             speaker = speaker[0].lower() + speaker[1:]  # "a presidential official", not "A presidential official"
         text = f"{text[:-1]} (according to {speaker}){text[-1]}"
     article_ids = list(dict.fromkeys(u.article_id for u in units))
@@ -831,6 +831,20 @@ def _representative(units: list[_Unit]) -> _Unit:
         return (int(u.statement.hedged), int(starts_with_pronoun), length_penalty - u.centrality)
 
     return min(units, key=badness)
+
+
+_GROUP_SPEAKERS = {"officials", "analysts", "experts", "critics", "residents", "witnesses", "police", "economists"}
+
+
+def _common_phrase(speaker: str, entity_id: str | None) -> bool:
+    """A speaker named by a common phrase, capitalised only because a sentence began with it
+    ("A presidential official", "Analysts", "Preliminary orbital calculations"), not a name."""
+    words = speaker.split()
+    if entity_id is not None or not words:
+        return False
+    if words[0] in ("A", "An", "The", "Some") or words[0].lower() in _GROUP_SPEAKERS:
+        return True
+    return len(words) > 1 and words[0][:1].isupper() and not words[0].isupper() and all(w.islower() for w in words[1:])
 
 
 def _sentence_case(text: str) -> str:
