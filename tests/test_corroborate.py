@@ -304,3 +304,21 @@ def test_a_speaker_named_by_a_common_phrase_is_not_written_as_a_name(speaker: st
     from newsweave.corroborate import _common_phrase
 
     assert _common_phrase(speaker, entity_id) is common
+
+
+def test_the_brief_lists_a_quoted_phrase_once_when_the_paraphrase_around_it_is_listed() -> None:
+    from newsweave.brief import render_brief
+    from newsweave.records import Article, Story, StoryQuote
+
+    article = Article(id="a1", path="a.txt", body="...", title="Port to reopen", outlet="The Daily Example",
+                      published="2026-03-02")
+    phrase = "as soon as the divers are done with the hull"
+    story = Story(id="s", title="Port to reopen", article_ids=["a1"], quotes=[
+        StoryQuote("a1", f"the port would reopen “{phrase}”", "Ann Berg", None, direct=False),
+        StoryQuote("a1", phrase, "Ann Berg", None, direct=True),
+        StoryQuote("a1", "We will not take any risks with the ferries", "Ann Berg", None, direct=True),
+    ])
+    brief = render_brief(story, [article])
+    said = brief.split("## Who said what", 1)[1].split("\n## ", 1)[0]
+    assert said.count(phrase) == 1
+    assert "(reported) the port would reopen" in said and "We will not take any risks" in said

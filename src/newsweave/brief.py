@@ -114,10 +114,13 @@ def render_brief(story: Story, articles: Sequence[Article], entities: dict[str, 
         for speaker in sorted(by_speaker, key=lambda k: (k not in named, k == "unattributed", -len(by_speaker[k]), k)):
             lines += [f"### {display[speaker]}", ""]
             seen: set[str] = set()
-            for quote in by_speaker[speaker]:
-                key = " ".join(quote.text.lower().split())[:80]
-                if key in seen:
-                    continue
+            said = by_speaker[speaker]
+            words = [_plain(q.text) for q in said]
+            for i, quote in enumerate(said):
+                key = words[i][:80]
+                if key in seen or any(words[i] in words[j] and len(words[j]) > len(words[i])
+                                      for j in range(len(said)) if said[j].article_id == quote.article_id):
+                    continue  # also the part of a paraphrase that the article quotes word for word
                 seen.add(key)
                 if len(seen) > MAX_QUOTES_PER_SPEAKER:
                     break
@@ -194,6 +197,11 @@ def quote_words(text: str) -> str:
 
 
 _OPEN_MARKS, _CLOSE_MARKS = "“\"", "”\""
+
+
+def _plain(text: str) -> str:
+    """A quote's words, lower-cased, without marks or punctuation (to find one inside another)."""
+    return " ".join(re.sub(r"[^\w\s'’-]", " ", text.lower()).split())
 
 
 def _balanced(text: str) -> bool:
