@@ -323,6 +323,7 @@ def test_near_duplicate_joins_the_original_and_is_marked(store: Store) -> None:
     # A same-story article that is not a copy is not marked as one.
     other = ingest(store, [lee_xi_b()])[0]
     assert other.duplicate_of is None and other.story_id == original.story_id
+    assert store.story_rows(ids=[original.story_id])[0]["n_copies"] == 1  # the story list says so
 
 
 def test_joining_marks_the_analysis_stale_again(store: Store) -> None:

@@ -322,3 +322,16 @@ def test_the_brief_lists_a_quoted_phrase_once_when_the_paraphrase_around_it_is_l
     said = brief.split("## Who said what", 1)[1].split("\n## ", 1)[0]
     assert said.count(phrase) == 1
     assert "(reported) the port would reopen" in said and "We will not take any risks" in said
+
+
+@pytest.mark.parametrize("copy_of", [{"wire": "paper"}, {"paper": "wire"}])
+def test_the_brief_says_which_outlet_republishes_which_by_publication_time(copy_of: dict[str, str]) -> None:
+    from newsweave.brief import render_brief
+    from newsweave.records import Article, Story
+
+    wire = Article(id="wire", path="w.txt", body="...", outlet="Example Wire", published="2026-03-12T13:05:00+00:00")
+    paper = Article(id="paper", path="p.txt", body="...", outlet="The Daily Example",
+                    published="2026-03-12T16:40:00+01:00")
+    story = Story(id="s", title="Rates rise", article_ids=["wire", "paper"])
+    brief = render_brief(story, [wire, paper], copies=copy_of)  # whichever was stored first
+    assert "The Daily Example republishes the report of Example Wire, so the two count as one source [1][2]." in brief

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from markdown_it import MarkdownIt
 
@@ -19,8 +20,16 @@ MAX_SINGLE_PER_OUTLET = 8
 MAX_QUOTES_PER_SPEAKER = 4
 
 
-def render_brief(story: Story, articles: Sequence[Article], entities: dict[str, Entity] | None = None) -> str:
-    """Markdown brief: summary, agreed facts, differences, single-source facts, quotes, timeline, sources."""
+def render_brief(
+    story: Story,
+    articles: Sequence[Article],
+    entities: dict[str, Entity] | None = None,
+    copies: dict[str, str] | None = None,
+) -> str:
+    """Markdown brief: summary, agreed facts, differences, single-source facts, quotes, timeline, sources.
+
+    ``copies`` maps an article that republishes another (syndication) to that original: the brief
+    says so, since the two count as one source."""
     numbers = {a.id: i for i, a in enumerate(articles, start=1)}
 
     def cite(article_ids: Sequence[str]) -> str:
@@ -49,6 +58,14 @@ def render_brief(story: Story, articles: Sequence[Article], entities: dict[str, 
         from newsweave.corroborate import human_date
 
         lines[-1] += " " + sentence(f"Its main event took place {human_date(story.event_date)}", [a.id for a in articles])
+    by_id = {a.id: a for a in articles}
+    for copy, original in (copies or {}).items():
+        if copy in numbers and original in numbers and outlets[copy] != outlets[original]:
+            # which is the copy was decided by ingest order; the publication times say who published first
+            first, later = _in_publication_order(by_id[original], by_id[copy])
+            said = (f"{outlets[later.id]} republishes the report of {outlets[first.id]}" if first is not later
+                    else f"{outlets[copy]} and {outlets[original]} carry the same report")
+            lines[-1] += " " + sentence(f"{said}, so the two count as one source", [copy, original])
     lines.append("")
     lead = (corroborated or conflicting or single)[:MAX_SUMMARY_FACTS]
     if lead:
@@ -177,6 +194,21 @@ def brief_html(markdown: str, title: str = "newsweave brief") -> str:
         "h1{font-size:1.6rem}h2{border-bottom:1px solid #ddd;margin-top:2rem}li{margin:.3rem 0}</style>"
         f"</head><body>\n{body}</body></html>\n"
     )
+
+
+def _in_publication_order(a: Article, b: Article) -> tuple[Article, Article]:
+    """(earlier, later) by publication time; (a, a) when either time is missing or they tie."""
+    def moment(article: Article) -> datetime | None:
+        try:
+            value = datetime.fromisoformat(article.published or "")
+        except ValueError:
+            return None
+        return value if value.tzinfo is not None else None  # a time without zone compares with nothing
+
+    ta, tb = moment(a), moment(b)
+    if ta is None or tb is None or ta == tb:
+        return a, a
+    return (a, b) if ta < tb else (b, a)
 
 
 def quote_words(text: str) -> str:

@@ -145,7 +145,7 @@ def corroborate(
         events=_story_events(ctx),
     )
     story.timeline = _timeline(ctx, story)
-    story.brief = render_brief(story, ctx.articles, ctx.entities)
+    story.brief = render_brief(story, ctx.articles, ctx.entities, copies=duplicate_of)
     return story
 
 

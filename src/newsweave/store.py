@@ -917,6 +917,8 @@ class Store:
             "(SELECT COUNT(*) FROM story_articles sa WHERE sa.story_id = s.id) AS n_articles, "
             "(SELECT COUNT(DISTINCT COALESCE(a.outlet, a.id)) FROM story_articles sa JOIN articles a "
             " ON a.id = sa.article_id WHERE sa.story_id = s.id) AS n_outlets, "
+            "(SELECT COUNT(*) FROM story_articles sa WHERE sa.story_id = s.id AND sa.duplicate_of IS NOT NULL) "
+            " AS n_copies, "
             "(SELECT json_group_array(article_id) FROM story_articles sa WHERE sa.story_id = s.id) AS article_ids "
             f"FROM stories s {where} "
             "ORDER BY COALESCE(s.event_date, s.last_published) DESC, n_articles DESC, s.seq"
